@@ -1,0 +1,80 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Bus } from '@sva/bus';
+import { streams } from '@sva/contracts';
+import { createPrismaClient } from '@sva/db';
+import { systemClock, type Clock } from '@sva/kernel';
+import { OutboxRelay } from '@sva/outbox';
+import { busCheck, createHttpApp, createLogger, databaseCheck, openBus, readinessOf, serviceHost, type Logger, type Service } from '@sva/service-kit';
+import type { CatalogConfig } from './config.ts';
+import type { CatalogContext } from './context.ts';
+import { createSealer } from './credentials.ts';
+import { PrismaClient } from './generated/prisma/client.ts';
+import { integrationRoutes } from './http/integrations.routes.ts';
+import { packageRoutes } from './http/packages.routes.ts';
+import { republishIntegrations } from './messaging/republish.ts';
+import { catalogResponders } from './messaging/requests.ts';
+import type { ContentPlatformClient, PlatformConnection } from './platform/content-platform.ts';
+import { createNeoClient } from './platform/neo-client.ts';
+
+/** What the embedded mode and tests may inject instead of the defaults. */
+export interface CatalogDependencies {
+  /** A shared bus (the embedded mode's in-process bus). When absent, connects to NATS; the service then owns and closes it. */
+  readonly bus?: Bus;
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  readonly platform?: (connection: PlatformConnection) => ContentPlatformClient;
+}
+
+export const CATALOG_VERSION = '0.1.0';
+
+/** Build the catalog: database, bus, outbox relay, request responders and the operator API. */
+export async function buildCatalogService(config: CatalogConfig, deps: CatalogDependencies = {}): Promise<Service> {
+  const logger = deps.logger ?? createLogger({ name: 'catalog', level: config.logLevel });
+  const db = createPrismaClient(PrismaClient, { url: config.database.url, poolMax: config.database.poolMax });
+  const { bus, resources: busResources } = await openBus(config.bus, 'catalog', deps.bus);
+  await bus.ensureStream(streams.catalog);
+
+  const relay = new OutboxRelay({ db, bus, logger });
+  const ctx: CatalogContext = {
+    db,
+    transaction: async (work) => {
+      const result = await db.$transaction(work);
+      relay.kick();
+      return result;
+    },
+    clock: deps.clock ?? systemClock,
+    randomBytes: (size) => randomBytes(size),
+    newId: randomUUID,
+    sealer: createSealer(config.credentialsKey),
+    platform: deps.platform ?? ((connection) => createNeoClient(connection, { timeoutMs: config.platformTimeoutMs })),
+    gatewayPublicUrl: config.gatewayPublicUrl,
+    secretRotationOverlapMs: config.secretRotationOverlapMs,
+  };
+
+  const { app, lifecycle } = createHttpApp({
+    name: 'catalog',
+    version: CATALOG_VERSION,
+    description: 'Integrations with content platforms, their products, packages and plans (R1–R6).',
+    logger,
+    readiness: readinessOf({ database: databaseCheck(db), bus: busCheck(bus) }),
+    securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } },
+    apiKeys: config.apiKeys,
+  });
+  integrationRoutes(app, ctx);
+  packageRoutes(app, ctx);
+
+  return serviceHost({
+    name: 'catalog',
+    logger,
+    http: { app, lifecycle, ...config.http },
+    workers: [
+      ...(config.republishOnStart ? [republishIntegrations(bus, db, ctx.clock, logger)] : []),
+      relay,
+      catalogResponders(bus, ctx),
+    ],
+    resources: [
+      ...busResources,
+      { name: 'database', close: () => db.$disconnect() },
+    ],
+  });
+}

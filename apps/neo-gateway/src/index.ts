@@ -1,0 +1,2 @@
+export { buildGatewayService, type GatewayDependencies } from './service.ts';
+export { loadConfig, type GatewayConfig } from './config.ts';

@@ -1,0 +1,5 @@
+export { buildSubscriptionsService, type SubscriptionsDependencies } from './service.ts';
+export { loadConfig, type SubscriptionsConfig } from './config.ts';
+
+/** This service's committed migrations (applied by `npm run migrate`, the tests and the embedded mode). */
+export const migrationsDir = new URL('../prisma/migrations', import.meta.url).pathname;

@@ -1,0 +1,50 @@
+import type { SubscriptionsContext } from '../context.ts';
+import { maskTaxDocument, parseTaxDocument } from '../domain/document.ts';
+import { duplicateCustomer, invalidDocument } from '../domain/errors.ts';
+import { uniqueViolation } from './unique-violation.ts';
+
+export interface CreateCustomerInput {
+  readonly name: string;
+  /** CPF or CNPJ, with or without punctuation. */
+  readonly document: string;
+  readonly email?: string | undefined;
+  /** The customer's code in the provider's management system. */
+  readonly code?: string | undefined;
+}
+
+export interface CustomerCreated {
+  readonly id: string;
+  readonly name: string;
+  readonly documentType: 'cpf' | 'cnpj';
+  readonly documentMasked: string;
+  readonly email: string | null;
+  readonly code: string | null;
+}
+
+/**
+ * Register a customer. The CPF/CNPJ is checked (check digits) and kept only as a keyed hash and
+ * a masked form: enough to find the customer, to let NEO users log in with it (R2), and for
+ * support to recognise it.
+ */
+export async function createCustomer(ctx: SubscriptionsContext, input: CreateCustomerInput): Promise<CustomerCreated> {
+  const document = parseTaxDocument(input.document);
+  if (!document) throw invalidDocument();
+  const data = {
+    id: ctx.newId(),
+    name: input.name,
+    documentType: document.type,
+    documentKey: ctx.hasher.key('cpf_cnpj', document.digits),
+    documentVerifier: ctx.hasher.verifier('cpf_cnpj', document.digits),
+    documentMasked: maskTaxDocument(document),
+    email: input.email?.trim().toLowerCase() ?? null,
+    code: input.code?.trim() ?? null,
+  };
+  try {
+    await ctx.transaction((tx) => tx.customer.create({ data }));
+  } catch (error) {
+    const fields = uniqueViolation(error);
+    if (fields) throw duplicateCustomer(fields.some((f) => f.includes('code')) ? 'code' : 'document');
+    throw error;
+  }
+  return { id: data.id, name: data.name, documentType: document.type, documentMasked: data.documentMasked, email: data.email, code: data.code };
+}

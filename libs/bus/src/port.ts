@@ -1,0 +1,161 @@
+/**
+ * The message-bus port: the little the services need from a bus, and nothing more.
+ *
+ * Names here are *logical*: `catalog.integration.changed.v1`, stream `CATALOG`, bucket
+ * `entitlements`. An adapter may add a run prefix (so parallel test runs never see each
+ * other), but callers never see it: subjects on received messages are logical again.
+ *
+ * Two adapters implement it and one contract suite (`test/bus-contract.ts`) runs against both:
+ * - `connectNatsBus` (NATS JetStream, production),
+ * - `createMemoryBus` (in-process, for the embedded single-process mode and fast tests).
+ */
+
+/** Message headers. W3C trace context (`traceparent`, `tracestate`) travels here. */
+export type Headers = Readonly<Record<string, string>>;
+
+/** A stream owned by one service: where its events are kept for durable consumers. */
+export interface StreamSpec {
+  /** Logical stream name, e.g. `CATALOG`. */
+  readonly name: string;
+  /** Logical subjects captured, e.g. `['catalog.>']`. */
+  readonly subjects: readonly string[];
+  /** How long a `msgId` is remembered for de-duplication. Default 2 minutes. */
+  readonly duplicateWindowMs?: number;
+  /** Drop messages older than this. Default: keep (limits are the deployment's business). */
+  readonly maxAgeMs?: number;
+}
+
+export interface PublishOptions {
+  /**
+   * De-duplication id. A second publish with the same id inside the stream's duplicate window
+   * is acknowledged but not stored again. The outbox uses its row id here.
+   */
+  readonly msgId: string;
+  readonly headers?: Headers;
+}
+
+export interface PublishAck {
+  readonly stream: string;
+  readonly seq: number;
+  /** True when the bus recognised `msgId` and did not store the message again. */
+  readonly duplicate: boolean;
+}
+
+/** A message as a handler sees it. */
+export interface BusMessage {
+  /** Logical subject (prefix removed). */
+  readonly subject: string;
+  readonly data: Uint8Array;
+  readonly headers: Headers;
+  /** The publisher's de-duplication id, when it gave one. Consumers record it to stay idempotent. */
+  readonly msgId: string | undefined;
+}
+
+/** One delivery from a durable consumer. Settle it exactly once. */
+export interface Delivery extends BusMessage {
+  /** 1 on the first delivery, 2 on the first redelivery, … */
+  readonly deliveryCount: number;
+  /** Position in the stream (monotonic per stream). */
+  readonly streamSeq: number;
+  /** Done: never deliver again. */
+  ack(): Promise<void>;
+  /** Failed, try again after `delayMs` (default: the adapter's ack wait). */
+  nak(delayMs?: number): void;
+  /** Poison: never deliver again, and say why (logged by the caller). */
+  term(reason: string): void;
+}
+
+export interface ConsumerSpec {
+  /** Logical stream to read. */
+  readonly stream: string;
+  /** Durable name: consumers with the same name share progress (and the work, across replicas). */
+  readonly durable: string;
+  /** Only subjects matching this filter are delivered. Defaults to the whole stream. */
+  readonly filterSubject?: string;
+  /** After this many deliveries a message is dropped (the caller should have termed it). Default 10. */
+  readonly maxDeliver?: number;
+  /** Redeliver when not settled within this time. Default 30 s. */
+  readonly ackWaitMs?: number;
+  /** Deliveries handled at once. Default 1 (in order). */
+  readonly concurrency?: number;
+}
+
+/** A running consumer, request responder or watch. */
+export interface Subscription {
+  /** Stop taking new work and wait until the work in hand has settled. */
+  stop(): Promise<void>;
+}
+
+export interface RequestOptions {
+  readonly timeoutMs?: number;
+  readonly headers?: Headers;
+}
+
+/**
+ * The answer to a request. Handlers reply with bytes; a handler that throws makes the requester's
+ * promise reject with `RequestFailedError` carrying the error message.
+ */
+export type Responder = (request: BusMessage) => Promise<Uint8Array>;
+
+/** One value of a keyed last-value store. */
+export interface KvEntry {
+  readonly key: string;
+  /** Empty on deletions. */
+  readonly value: Uint8Array;
+  /** Monotonic per bucket. */
+  readonly revision: number;
+  readonly operation: 'put' | 'delete';
+}
+
+export interface KvWatchOptions {
+  /** Called for every current value (at start) and every later change, in revision order. */
+  readonly onEntry: (entry: KvEntry) => void;
+  /**
+   * Called once, after the values present when the watch started have all been delivered
+   * (immediately when the bucket is empty). The gateway reports ready after this.
+   */
+  readonly onCaughtUp?: () => void;
+}
+
+/** A keyed last-value store: per key only the latest value matters (the gateway's view is built on it). */
+export interface KvStore {
+  readonly bucket: string;
+  /** Write a value. With `msgId`, a repeated write inside the duplicate window is ignored. */
+  put(key: string, value: Uint8Array, options?: { readonly msgId?: string }): Promise<number>;
+  get(key: string): Promise<KvEntry | null>;
+  delete(key: string): Promise<void>;
+  watch(options: KvWatchOptions): Promise<Subscription>;
+}
+
+export interface KvSpec {
+  /** Logical bucket name, e.g. `entitlements`. Keys may contain `[A-Za-z0-9_=.-]`. */
+  readonly bucket: string;
+  /** Values kept per key; 1 means last value only. Default 1. */
+  readonly history?: number;
+}
+
+export type BusStatus = 'connected' | 'reconnecting' | 'closed';
+
+export interface Bus {
+  /** Create the stream if missing, or update it to match (idempotent; safe from every replica). */
+  ensureStream(spec: StreamSpec): Promise<void>;
+  /** Publish durably: resolves once the bus has stored the message (or recognised it as a duplicate). */
+  publish(subject: string, data: Uint8Array, options: PublishOptions): Promise<PublishAck>;
+  /**
+   * Run `handler` for each delivery of a durable consumer (created idempotently). The handler must
+   * settle each delivery (`ack`, `nak`, `term`); if it throws, the delivery is nak'ed with backoff.
+   */
+  consume(spec: ConsumerSpec, handler: (delivery: Delivery) => Promise<void>): Promise<Subscription>;
+  /** Send a request and wait for one reply. Rejects with `NoResponderError` or `RequestTimeoutError`. */
+  request(subject: string, data: Uint8Array, options?: RequestOptions): Promise<BusMessage>;
+  /** Answer requests on `subject`; replicas share the load (queue group). */
+  reply(subject: string, responder: Responder): Promise<Subscription>;
+  /** Open (creating idempotently) a keyed last-value store. */
+  kv(spec: KvSpec): Promise<KvStore>;
+  /** Current connectivity, for readiness and for the gateway's staleness report. */
+  status(): BusStatus;
+  /** Be told when connectivity changes. Returns an unsubscribe function. */
+  onStatus(listener: (status: BusStatus) => void): () => void;
+  /** Stop everything gracefully: let in-flight work finish, flush, close. */
+  close(): Promise<void>;
+}

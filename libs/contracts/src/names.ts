@@ -1,0 +1,46 @@
+/**
+ * Where messages live. Subjects read `<publisher>.<aggregate>.<event-in-past-tense>.v1`.
+ * Each service owns one stream holding the subjects it publishes; request/reply subjects live
+ * under `rpc.` so that no stream ever captures a request.
+ */
+export const streams = {
+  catalog: { name: 'CATALOG', subjects: ['catalog.>'] },
+  subscriptions: { name: 'SUBSCRIPTIONS', subjects: ['subscriptions.>'] },
+  billing: { name: 'BILLING', subjects: ['billing.>'] },
+  gateway: { name: 'GATEWAY', subjects: ['gateway.>'] },
+} as const;
+
+export const subjects = {
+  catalog: {
+    integrationChanged: 'catalog.integration.changed.v1',
+    productChanged: 'catalog.product.changed.v1',
+    packageChanged: 'catalog.package.changed.v1',
+    planChanged: 'catalog.plan.changed.v1',
+  },
+  subscriptions: {
+    entitlementChanged: 'subscriptions.entitlement.changed.v1',
+  },
+  billing: {
+    standingChanged: 'billing.standing.changed.v1',
+  },
+  rpc: {
+    catalogGetPackage: 'rpc.catalog.package.get.v1',
+    catalogGetIntegration: 'rpc.catalog.integration.get.v1',
+  },
+} as const;
+
+/**
+ * Keyed last-value stores (NATS KV buckets). The gateway's view is built from these two:
+ * it bootstraps from the latest value per key, then follows changes.
+ */
+export const buckets = {
+  /** Key: integration id. Value: `GatewayIntegrationV1`. Written by catalog. */
+  gatewayIntegrations: 'gateway-integrations',
+  /** Key: `<integrationId>.<customerId>`. Value: `EntitlementV1`. Written by subscriptions. */
+  entitlements: 'entitlements',
+} as const;
+
+/** KV key of an entitlement record. */
+export function entitlementKey(integrationId: string, customerId: string): string {
+  return `${integrationId}.${customerId}`;
+}

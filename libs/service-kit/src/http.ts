@@ -1,0 +1,172 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { fastifySwagger } from '@fastify/swagger';
+import { isDomainError } from '@sva/kernel';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import {
+  hasZodFastifySchemaValidationErrors,
+  ResponseSerializationError,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { apiKeyGuard } from './api-key.ts';
+import { problem, sendProblem } from './problem.ts';
+
+/** A fastify instance whose route schemas are zod schemas. */
+export type HttpApp = FastifyInstance<Server, IncomingMessage, ServerResponse, Logger, ZodTypeProvider>;
+
+/** What `/readyz` reports: ready only when every check passes. */
+export interface ReadinessReport {
+  readonly ready: boolean;
+  readonly checks: Readonly<Record<string, { readonly ok: boolean; readonly detail?: string }>>;
+}
+
+export interface HttpAppOptions {
+  /** Service name, shown in OpenAPI and logs. */
+  readonly name: string;
+  readonly version: string;
+  readonly description?: string;
+  readonly logger: Logger;
+  /** Called by `/readyz`; keep it cheap (it is probed every few seconds). */
+  readonly readiness: () => Promise<ReadinessReport>;
+  /** Largest accepted body. Default 64 KiB: our APIs take small JSON documents. */
+  readonly bodyLimit?: number;
+  /** Abort requests whose headers/body take longer than this. Default 10 s. */
+  readonly requestTimeoutMs?: number;
+  /** Security schemes for the OpenAPI document (e.g. the operator API key). */
+  readonly securitySchemes?: Record<string, { type: 'apiKey'; in: 'header'; name: string } | { type: 'http'; scheme: 'bearer' }>;
+  /** Trust X-Forwarded-* (behind an ingress). */
+  readonly trustProxy?: boolean;
+  /** When given, every `/v1/…` route requires one of these keys (see `apiKeyGuard`). */
+  readonly apiKeys?: readonly string[];
+}
+
+/** Handle to flip readiness to 503 while the service shuts down. */
+export interface HttpLifecycle {
+  markShuttingDown(): void;
+}
+
+/**
+ * Build the fastify app every service uses: zod validation and serialisation, OpenAPI at
+ * `/openapi.json`, `/livez` and `/readyz`, and one error handler that answers RFC 9457
+ * problem+json. Bad input is a 4xx with the fields listed, never a 500; 5xx details are
+ * logged, not returned.
+ */
+export function createHttpApp(options: HttpAppOptions): { app: HttpApp; lifecycle: HttpLifecycle } {
+  let shuttingDown = false;
+  const app = Fastify({
+    loggerInstance: options.logger,
+    bodyLimit: options.bodyLimit ?? 64 * 1024,
+    requestTimeout: options.requestTimeoutMs ?? 10_000,
+    connectionTimeout: options.requestTimeoutMs ?? 10_000,
+    trustProxy: options.trustProxy ?? false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
+    },
+    ajv: { customOptions: { coerceTypes: false } },
+  }).withTypeProvider<ZodTypeProvider>() as unknown as HttpApp;
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  // The plugin body is called directly, not through `register`: registered plugins load later,
+  // and swagger collects routes with an `onRoute` hook, so routes a service adds right after
+  // this function returns would be missing from the document. Its body only adds hooks and a
+  // decorator, which is safe on the root instance. (Its
+  // declared type wants the default logger and type provider, hence the cast.)
+  fastifySwagger(
+    app as unknown as FastifyInstance,
+    {
+      openapi: {
+        openapi: '3.1.0',
+        info: { title: options.name, version: options.version, ...(options.description ? { description: options.description } : {}) },
+        ...(options.securitySchemes
+          ? { components: { securitySchemes: options.securitySchemes }, security: Object.keys(options.securitySchemes).map((name) => ({ [name]: [] })) }
+          : {}),
+      },
+      transform: jsonSchemaTransform,
+    },
+    (error) => {
+      if (error) throw error;
+    },
+  );
+
+  app.setErrorHandler((error: unknown, request, reply) => sendError(error, request, reply));
+  if (options.apiKeys) {
+    const guard = apiKeyGuard(options.apiKeys);
+    app.addHook('onRequest', async (request, reply) => {
+      if (isVersionedApi(request)) return guard(request, reply);
+    });
+  }
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, problem(404, 'HTTP_ROUTE_NOT_FOUND', `no route ${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]}`)),
+  );
+
+  app.after(() => {
+    app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+    app.get('/livez', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+    app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
+      if (shuttingDown) return reply.code(503).send({ ready: false, checks: { shutdown: { ok: false, detail: 'shutting down' } } });
+      const report = await options.readiness().catch(
+        (error: unknown): ReadinessReport => ({ ready: false, checks: { readiness: { ok: false, detail: String(error) } } }),
+      );
+      return reply.code(report.ready ? 200 : 503).send(report);
+    });
+  });
+
+  return { app, lifecycle: { markShuttingDown: () => { shuttingDown = true; } } };
+}
+
+/**
+ * Whether the request addresses the `/v1` API. The matched route pattern decides, not the raw URL:
+ * the router decodes percent-escapes, so `/%76%31/…` reaches a `/v1/…` route.
+ */
+function isVersionedApi(request: FastifyRequest): boolean {
+  const path = request.routeOptions.url ?? request.url.split('?')[0] ?? '';
+  return path === '/v1' || path.startsWith('/v1/');
+}
+
+function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const instance = request.id;
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const where = error.validationContext ?? 'body';
+    const errors = error.validation.map((issue) => ({
+      path: [where, ...issue.instancePath.split('/').filter(Boolean)].join('.'),
+      message: issue.message ?? 'invalid',
+    }));
+    return sendProblem(reply, problem(400, 'HTTP_VALIDATION_FAILED', `request ${where} is invalid`, { errors, instance }));
+  }
+  if (isDomainError(error)) {
+    if (error.status >= 500) request.log.error({ err: error }, 'request failed');
+    return sendProblem(
+      reply,
+      problem(error.status, error.code, error.message, {
+        instance,
+        ...(error.rule ? { rule: error.rule } : {}),
+        ...(error.fields.length > 0 ? { errors: error.fields } : {}),
+      }),
+    );
+  }
+  if (error instanceof z.ZodError) {
+    const errors = error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+    return sendProblem(reply, problem(400, 'HTTP_VALIDATION_FAILED', 'request is invalid', { errors, instance }));
+  }
+  if (error instanceof ResponseSerializationError) {
+    request.log.error({ err: error }, 'response did not match its schema');
+    return sendProblem(reply, problem(500, 'HTTP_INTERNAL', 'internal error', { instance }));
+  }
+  // Fastify's own client errors: malformed JSON, wrong content type, body too large, …
+  const { statusCode, code } = (error instanceof Error ? error : {}) as Partial<FastifyError>;
+  const status = typeof statusCode === 'number' ? statusCode : 500;
+  if (error instanceof Error && status >= 400 && status < 500) {
+    const problemCode = typeof code === 'string' ? `HTTP_${code.replace(/^FST_ERR_/, '')}` : 'HTTP_BAD_REQUEST';
+    return sendProblem(reply, problem(status, problemCode, error.message, { instance }));
+  }
+  request.log.error({ err: error }, 'request failed');
+  return sendProblem(reply, problem(status >= 500 ? status : 500, 'HTTP_INTERNAL', 'internal error', { instance }));
+}

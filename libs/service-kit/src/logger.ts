@@ -1,0 +1,57 @@
+import { pino, type Logger, type LoggerOptions } from 'pino';
+
+export type { Logger } from 'pino';
+
+const secretFields = [
+  'password',
+  'authPassword',
+  'secret',
+  'callbackSecret',
+  'clientSecret',
+  'credentials',
+  'document',
+  'cpf',
+  'cnpj',
+  'apiKey',
+];
+const secretHeaders = ['authorization', '["x-api-key"]', 'cookie'];
+
+/**
+ * Paths pino blanks out in a log line: secret fields at the top level and one level down, and
+ * credential headers of a `headers` object logged at either depth (`req.headers.authorization`). Secrets, passwords and CPF/CNPJ
+ * never reach the logs; the gateway also rewrites its callback URLs (see `redactUrl`).
+ */
+export const redactedPaths: readonly string[] = [
+  ...secretFields.flatMap((field) => [field, `*.${field}`]),
+  ...secretHeaders.flatMap((header) => [`headers.${header}`, `*.headers.${header}`]),
+];
+
+export interface LoggerConfig {
+  readonly name: string;
+  readonly level: string;
+  /** Rewrites URLs before they are logged (the gateway hides the secret in its callback paths). */
+  readonly redactUrl?: (url: string) => string;
+  /** Where to write; defaults to stdout. Tests pass a stream to read what was logged. */
+  readonly destination?: NodeJS.WritableStream;
+}
+
+/** JSON logs with secrets redacted. */
+export function createLogger(config: LoggerConfig): Logger {
+  const redactUrl = config.redactUrl ?? ((url: string) => url);
+  const options: LoggerOptions = {
+    name: config.name,
+    level: config.level,
+    redact: { paths: [...redactedPaths], censor: '[redacted]' },
+    serializers: {
+      req: (req: { method?: string; url?: string; id?: string; ip?: string }) => ({
+        method: req.method,
+        url: req.url === undefined ? undefined : redactUrl(req.url),
+        id: req.id,
+        remoteAddress: req.ip,
+      }),
+      res: (reply: { statusCode?: number }) => ({ statusCode: reply.statusCode }),
+      err: pino.stdSerializers.err,
+    },
+  };
+  return config.destination ? pino(options, config.destination as pino.DestinationStream) : pino(options);
+}

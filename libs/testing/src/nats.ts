@@ -1,0 +1,103 @@
+import { randomBytes } from 'node:crypto';
+
+/** A NATS server (with JetStream) for a test file, and a prefix no other run uses. */
+export interface ResolvedNats {
+  /** `nats://host:port`; empty when `source` is `'none'`. */
+  readonly url: string;
+  /**
+   * Bus prefix unique to this call, e.g. `t3f9a01c2.`: pass it to `connectNatsBus` so parallel runs
+   * and test files never see each other's subjects, streams or buckets.
+   */
+  readonly prefix: string;
+  /**
+   * `'env'`: `NATS_URL` was set; `'container'`: a `nats:2.10-alpine` container was started;
+   * `'none'`: neither — use the memory bus, or skip NATS-only tests with `reason`.
+   */
+  readonly source: 'env' | 'container' | 'none';
+  /** Why no NATS is available (only when `source` is `'none'`). */
+  readonly reason?: string;
+  /** Release this NATS (stops the container once its last user is done; no-op otherwise). */
+  stop(): Promise<void>;
+}
+
+interface SharedContainer {
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+type ContainerAttempt = { ok: true; container: SharedContainer } | { ok: false; reason: string };
+
+// Once per process: the runtime probe fails in milliseconds when there is none, but a container
+// start is slow, so every caller in the process shares the first attempt (and the container).
+let attempt: Promise<ContainerAttempt> | undefined;
+let users = 0;
+
+/** A prefix no other call returns: `t` and 8 random hex digits, ending with a dot. */
+export function uniqueNatsPrefix(): string {
+  return `t${randomBytes(4).toString('hex')}.`;
+}
+
+async function startContainer(): Promise<ContainerAttempt> {
+  try {
+    const { GenericContainer, Wait, getContainerRuntimeClient } = await import('testcontainers');
+    await getContainerRuntimeClient();
+    const started = await new GenericContainer('nats:2.10-alpine')
+      .withCommand(['-js'])
+      .withExposedPorts(4222)
+      .withWaitStrategy(Wait.forLogMessage(/Server is ready/))
+      .start();
+    const url = `nats://${started.getHost()}:${started.getMappedPort(4222)}`;
+    return {
+      ok: true,
+      container: {
+        url,
+        stop: async () => {
+          await started.stop();
+        },
+      },
+    };
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    return { ok: false, reason: `NATS_URL is not set and no container could be started (${why})` };
+  }
+}
+
+/**
+ * Find a NATS for integration tests: `NATS_URL` when set; otherwise a testcontainers NATS 2.10 with
+ * JetStream (the runtime is probed once per process); otherwise `source: 'none'` with a `reason`,
+ * so that callers fall back to the memory bus or skip visibly:
+ *
+ * ```ts
+ * const nats = await resolveNats();
+ * describe.skipIf(nats.source === 'none')(`on NATS ${nats.reason ?? ''}`, () => { … });
+ * afterAll(() => nats.stop());
+ * ```
+ */
+export async function resolveNats(): Promise<ResolvedNats> {
+  const prefix = uniqueNatsPrefix();
+  const fromEnv = process.env['NATS_URL'];
+  if (fromEnv) {
+    return { url: fromEnv, prefix, source: 'env', stop: async () => {} };
+  }
+  attempt ??= startContainer();
+  const result = await attempt;
+  if (!result.ok) {
+    return { url: '', prefix, source: 'none', reason: result.reason, stop: async () => {} };
+  }
+  users += 1;
+  let released = false;
+  return {
+    url: result.container.url,
+    prefix,
+    source: 'container',
+    stop: async () => {
+      if (released) return;
+      released = true;
+      users -= 1;
+      if (users === 0) {
+        attempt = undefined;
+        await result.container.stop();
+      }
+    },
+  };
+}
