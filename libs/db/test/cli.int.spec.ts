@@ -5,9 +5,9 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { withDatabaseName } from '../src/connection-url.ts';
 import { runMigrateCli, type MigrateCliContext } from '../src/cli.ts';
-import { FIXTURE_MIGRATION_NAMES, FIXTURE_MIGRATIONS, SERVER_URL, dropDatabase, sql, tempDatabaseName } from './helpers.ts';
+import { FIXTURE_MIGRATION_NAMES, FIXTURE_MIGRATIONS, NEEDS_SERVER, SERVER_URL, dropDatabase, sql, tempDatabaseName } from './helpers.ts';
 
-describe('migrate CLI: apply', () => {
+describe.skipIf(!SERVER_URL)('migrate CLI: apply' + NEEDS_SERVER, () => {
   let root: string;
   const databases: string[] = [];
   beforeEach(async () => {

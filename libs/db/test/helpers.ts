@@ -14,10 +14,14 @@ export const FIXTURE_MIGRATION_NAMES = ['20250101000000_init', '20250102000000_a
 export const WORKSPACE_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 /**
- * The real PostgreSQL server for the server tests: `DATABASE_URL`, else the local one every
- * development and CI machine runs. Each test creates and drops its own databases on it.
+ * The real PostgreSQL server for the server tests: `DATABASE_URL` (CI sets it). Each test
+ * creates and drops its own databases on it. Unset (a machine with only Node), the server
+ * tests are skipped and say so; the embedded-PGlite tests still run.
  */
-export const SERVER_URL = process.env['DATABASE_URL'] || 'postgres://postgres@127.0.0.1:5432/postgres';
+export const SERVER_URL = process.env['DATABASE_URL'] ?? '';
+
+/** Suffix for the titles of suites that need a server, so a skip explains itself. */
+export const NEEDS_SERVER = SERVER_URL ? '' : ' (skipped: DATABASE_URL is not set)';
 
 export async function sql<R extends pg.QueryResultRow = Record<string, unknown>>(
   url: string,

@@ -15,6 +15,8 @@ import {
   FIXTURE_SCHEMA,
   copyFixture,
   createTempDatabase,
+  NEEDS_SERVER,
+  SERVER_URL,
   sql,
   type TempDatabase,
 } from './helpers.ts';
@@ -37,7 +39,7 @@ const columnsOf = (url: string, table: string) =>
     table,
   ]).then((rows) => rows.map((row) => row.column_name));
 
-describe('applyMigrations on PostgreSQL', () => {
+describe.skipIf(!SERVER_URL)('applyMigrations on PostgreSQL' + NEEDS_SERVER, () => {
   let db: TempDatabase;
   let scratch: Awaited<ReturnType<typeof copyFixture>> | undefined;
   beforeEach(async () => {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedPostgres } from '../src/embedded.ts';
 import { applyMigrations } from '../src/migrate.ts';
 import { createPrismaClient } from '../src/prisma.ts';
-import { FIXTURE_DIR, FIXTURE_MIGRATIONS, FIXTURE_SCHEMA, WORKSPACE_ROOT, createTempDatabase } from './helpers.ts';
+import { FIXTURE_DIR, FIXTURE_MIGRATIONS, FIXTURE_SCHEMA, NEEDS_SERVER, SERVER_URL, WORKSPACE_ROOT, createTempDatabase } from './helpers.ts';
 
 /** The slice of the fixture's generated client these tests use (it is generated in beforeAll, so not imported statically). */
 interface Widget {
@@ -48,7 +48,7 @@ async function roundTrip(url: string, poolMax: number | undefined): Promise<void
 }
 
 describe('createPrismaClient', () => {
-  describe('on PostgreSQL', () => {
+  describe.skipIf(!SERVER_URL)('on PostgreSQL' + NEEDS_SERVER, () => {
     let db: Awaited<ReturnType<typeof createTempDatabase>>;
     beforeAll(async () => {
       db = await createTempDatabase('prisma');

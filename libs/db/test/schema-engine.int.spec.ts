@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { runMigrateCli, type MigrateCliContext } from '../src/cli.ts';
 import { SchemaEngineError } from '../src/errors.ts';
 import { checkMigrationsMatchSchema, diffSchemaToSql } from '../src/schema-engine.ts';
-import { FIXTURE_MIGRATIONS, FIXTURE_SCHEMA, SERVER_URL, copyFixture, sql } from './helpers.ts';
+import { FIXTURE_MIGRATIONS, FIXTURE_SCHEMA, NEEDS_SERVER, SERVER_URL, copyFixture, sql } from './helpers.ts';
 
 const WEIGHT_COLUMN = '  weight    Int?\n';
 
@@ -19,7 +19,7 @@ const shadowDatabases = async () =>
     (row) => row.datname,
   );
 
-describe('schema engine on a PostgreSQL server', () => {
+describe.skipIf(!SERVER_URL)('schema engine on a PostgreSQL server' + NEEDS_SERVER, () => {
   let scratch: Awaited<ReturnType<typeof copyFixture>>;
   let shadowsBefore: string[];
   beforeAll(async () => {

@@ -1,2 +1,3 @@
 export * from './postgres.ts';
 export * from './nats.ts';
+export * from './schema.ts';
