@@ -51,6 +51,43 @@ export type PackageV1 = z.infer<typeof PackageV1>;
 export const PackageChangedV1 = PackageV1.extend({ changedAt: Timestamp });
 export type PackageChangedV1 = z.infer<typeof PackageChangedV1>;
 
+/** A package of a service plan (R6). */
+export const PlanPackageV1 = z.object({
+  packageId: Id,
+  /** R9: cannot be detached from a service while the plan is in force. */
+  mandatory: z.boolean(),
+  /** R11: 0 = not a trial; otherwise the package is free for this many days, then removed. */
+  trialDays: z.number().int().min(0).max(365),
+});
+export type PlanPackageV1 = z.infer<typeof PlanPackageV1>;
+
+/** An internet service plan with its packages (R6), as other services need it. */
+export const PlanV1 = z.object({
+  planId: Id,
+  version: Version,
+  name: z.string(),
+  /** Download speed in Mbit/s. */
+  downloadMbps: z.number().int().positive(),
+  /** Upload speed in Mbit/s. */
+  uploadMbps: z.number().int().positive(),
+  priceCents: Cents,
+  active: z.boolean(),
+  /** R8: only the plan's own packages may be attached to its services. */
+  lockPackages: z.boolean(),
+  packages: z.array(PlanPackageV1),
+});
+export type PlanV1 = z.infer<typeof PlanV1>;
+
+/** `catalog.plan.changed.v1`: a plan was created or edited. */
+export const PlanChangedV1 = PlanV1.extend({ changedAt: Timestamp });
+export type PlanChangedV1 = z.infer<typeof PlanChangedV1>;
+
+/** `rpc.catalog.plan.get.v1` request / reply (`null` when there is no plan with that id). */
+export const GetPlanRequestV1 = z.object({ planId: Id });
+export type GetPlanRequestV1 = z.infer<typeof GetPlanRequestV1>;
+export const GetPlanReplyV1 = z.object({ plan: PlanV1.nullable() });
+export type GetPlanReplyV1 = z.infer<typeof GetPlanReplyV1>;
+
 /** `rpc.catalog.package.get.v1` request. */
 export const GetPackageRequestV1 = z.object({ packageId: Id });
 export type GetPackageRequestV1 = z.infer<typeof GetPackageRequestV1>;

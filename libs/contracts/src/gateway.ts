@@ -26,3 +26,39 @@ export const GatewayIntegrationV1 = z.object({
   secretVerifiers: z.array(SecretVerifierV1).min(1),
 });
 export type GatewayIntegrationV1 = z.infer<typeof GatewayIntegrationV1>;
+
+/** Every reason authorise can answer with (R1, R15). Only `subscribed` allows. */
+export const AuthoriseReasonV1 = z.enum([
+  'subscribed',
+  'not_subscribed',
+  'service_suspended_debt',
+  'service_suspended_request',
+  'service_pending_installation',
+  'service_cancelled',
+  'trial_ended',
+  'integration_inactive',
+  'unknown_subscriber',
+  'view_stale',
+]);
+export type AuthoriseReasonV1 = z.infer<typeof AuthoriseReasonV1>;
+
+/** One authorisation the gateway answered. */
+export const DecisionV1 = z.object({
+  integrationId: Id,
+  subscriberId: z.string().max(64),
+  product: z.string().max(64),
+  allowed: z.boolean(),
+  reason: AuthoriseReasonV1,
+  /** Time spent answering, in microseconds. */
+  latencyMicros: z.number().int().nonnegative(),
+  at: Timestamp,
+});
+export type DecisionV1 = z.infer<typeof DecisionV1>;
+
+/** `gateway.decisions.recorded.v1`: a batch of decisions, for audit and the active-subscribers report. */
+export const DecisionsRecordedV1 = z.object({
+  /** Which gateway replica recorded the batch. */
+  gatewayId: z.string().max(128),
+  decisions: z.array(DecisionV1).min(1).max(10_000),
+});
+export type DecisionsRecordedV1 = z.infer<typeof DecisionsRecordedV1>;

@@ -7,6 +7,11 @@ export const streams = {
   catalog: { name: 'CATALOG', subjects: ['catalog.>'] },
   subscriptions: { name: 'SUBSCRIPTIONS', subjects: ['subscriptions.>'] },
   billing: { name: 'BILLING', subjects: ['billing.>'] },
+  /**
+   * Facts from the provider's financial system (outside this product). billing-status owns and
+   * creates this stream; the financial system publishes to it (or calls billing-status's HTTP API).
+   */
+  finance: { name: 'FINANCE', subjects: ['finance.>'] },
   gateway: { name: 'GATEWAY', subjects: ['gateway.>'] },
 } as const;
 
@@ -23,9 +28,20 @@ export const subjects = {
   billing: {
     standingChanged: 'billing.standing.changed.v1',
   },
+  finance: {
+    invoiceIssued: 'finance.invoice.issued.v1',
+    invoicePaid: 'finance.invoice.paid.v1',
+    invoiceCancelled: 'finance.invoice.cancelled.v1',
+    invoiceDueDateChanged: 'finance.invoice.due-date-changed.v1',
+  },
+  gateway: {
+    /** A batch of authorisation decisions (audit). */
+    decisionsRecorded: 'gateway.decisions.recorded.v1',
+  },
   rpc: {
     catalogGetPackage: 'rpc.catalog.package.get.v1',
     catalogGetIntegration: 'rpc.catalog.integration.get.v1',
+    catalogGetPlan: 'rpc.catalog.plan.get.v1',
   },
 } as const;
 

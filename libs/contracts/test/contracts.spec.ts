@@ -1,11 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { EntitlementV1, GatewayIntegrationV1, ProductCode, streams, subjects } from '../src/index.ts';
 
-const eventSubjects = [...Object.values(subjects.catalog), ...Object.values(subjects.subscriptions), ...Object.values(subjects.billing)];
+const eventSubjects = [
+  ...Object.values(subjects.catalog),
+  ...Object.values(subjects.subscriptions),
+  ...Object.values(subjects.billing),
+  ...Object.values(subjects.finance),
+  ...Object.values(subjects.gateway),
+];
 
 describe('contracts', () => {
   it('when an event subject is named, then it reads <publisher>.<aggregate>.<event-in-past-tense>.v<N>', () => {
-    for (const subject of eventSubjects) expect(subject).toMatch(/^[a-z-]+\.[a-z-]+\.[a-z]+(ed)\.v\d+$/);
+    for (const subject of eventSubjects) expect(subject).toMatch(/^[a-z-]+\.[a-z-]+\.([a-z]+-)*[a-z]+ed\.v\d+$/);
   });
 
   it("when an event is published, then exactly one stream captures it (its publisher's)", () => {
