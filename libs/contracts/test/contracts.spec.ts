@@ -11,7 +11,7 @@ const eventSubjects = [
 
 describe('contracts', () => {
   it('when an event subject is named, then it reads <publisher>.<aggregate>.<event-in-past-tense>.v<N>', () => {
-    for (const subject of eventSubjects) expect(subject).toMatch(/^[a-z-]+\.[a-z-]+\.([a-z]+-)*[a-z]+ed\.v\d+$/);
+    for (const subject of eventSubjects) expect(subject).toMatch(/^[a-z-]+\.[a-z-]+\.([a-z]+-)*([a-z]+ed|paid|sent|sold)\.v\d+$/);
   });
 
   it("when an event is published, then exactly one stream captures it (its publisher's)", () => {
