@@ -9,6 +9,11 @@ export interface Integration {
   readonly loginField: LoginField;
   readonly singlePackage: boolean;
   readonly syncSubscriptionStatus: boolean;
+  /**
+   * R5: when true, a package granting this integration's products may grant no other
+   * integration's products (some platforms want their products sold alone).
+   */
+  readonly exclusivePackages: boolean;
   readonly active: boolean;
   readonly platform: { readonly baseUrl: string; readonly clientId: string };
   /** R3: verifier of the current callback secret; the secret itself is never stored. */
@@ -53,6 +58,49 @@ export function rotateSecret(integration: Integration, newSecret: string, now: D
     previousSecretValidUntil: new Date(now.getTime() + overlapMs),
     version: integration.version + 1,
   };
+}
+
+/** What an operator may change on an integration (R1); unset fields stay as they are. */
+export interface IntegrationChanges {
+  readonly description?: string;
+  readonly loginField?: LoginField;
+  readonly singlePackage?: boolean;
+  readonly syncSubscriptionStatus?: boolean;
+  readonly exclusivePackages?: boolean;
+  readonly active?: boolean;
+  readonly platform?: { readonly baseUrl?: string; readonly clientId?: string };
+}
+
+/**
+ * R1: apply an operator's changes. The version moves on only when something changed, so that a
+ * repeated request announces nothing new; `credentialsChanged` counts a new platform secret
+ * (kept sealed outside this type) as a change.
+ */
+export function editIntegration(integration: Integration, changes: IntegrationChanges, credentialsChanged = false): { integration: Integration; changed: boolean } {
+  const next: Integration = {
+    ...integration,
+    description: changes.description ?? integration.description,
+    loginField: changes.loginField ?? integration.loginField,
+    singlePackage: changes.singlePackage ?? integration.singlePackage,
+    syncSubscriptionStatus: changes.syncSubscriptionStatus ?? integration.syncSubscriptionStatus,
+    exclusivePackages: changes.exclusivePackages ?? integration.exclusivePackages,
+    active: changes.active ?? integration.active,
+    platform: {
+      baseUrl: changes.platform?.baseUrl ?? integration.platform.baseUrl,
+      clientId: changes.platform?.clientId ?? integration.platform.clientId,
+    },
+  };
+  const changed =
+    credentialsChanged ||
+    next.description !== integration.description ||
+    next.loginField !== integration.loginField ||
+    next.singlePackage !== integration.singlePackage ||
+    next.syncSubscriptionStatus !== integration.syncSubscriptionStatus ||
+    next.exclusivePackages !== integration.exclusivePackages ||
+    next.active !== integration.active ||
+    next.platform.baseUrl !== integration.platform.baseUrl ||
+    next.platform.clientId !== integration.platform.clientId;
+  return changed ? { integration: { ...next, version: integration.version + 1 }, changed } : { integration, changed };
 }
 
 /** What the gateway needs to answer NEO for this integration (bucket `gateway-integrations`). */

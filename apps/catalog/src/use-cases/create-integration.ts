@@ -8,6 +8,7 @@ export interface CreateIntegrationInput {
   readonly loginField: LoginField;
   readonly singlePackage: boolean;
   readonly syncSubscriptionStatus: boolean;
+  readonly exclusivePackages: boolean;
   readonly active: boolean;
   readonly platform: { readonly baseUrl: string; readonly clientId: string; readonly clientSecret: string };
 }
@@ -36,6 +37,7 @@ export async function createIntegration(ctx: CatalogContext, input: CreateIntegr
         loginField: input.loginField,
         singlePackage: input.singlePackage,
         syncSubscriptionStatus: input.syncSubscriptionStatus,
+        exclusivePackages: input.exclusivePackages,
         active: input.active,
         platformBaseUrl: input.platform.baseUrl,
         platformClientId: input.platform.clientId,

@@ -3,6 +3,7 @@ import { enqueue } from '@sva/outbox';
 import type { CatalogContext } from '../context.ts';
 import { planProductSync } from '../domain/product-sync.ts';
 import { findIntegrationOrThrow } from '../repositories/integration.repository.ts';
+import { platformClient } from './platform-connection.ts';
 import { platformFailure } from './platform-errors.ts';
 
 /** What a sync changed, by product code (R4). */
@@ -10,20 +11,20 @@ export interface SyncReport {
   readonly added: string[];
   readonly updated: string[];
   readonly deactivated: string[];
+  /** Deactivated products that packages still grant: kept (inactive), for the operator to review. */
+  readonly stillGranted: string[];
   readonly unchanged: number;
 }
 
 /**
  * R4 *Sync*: pull the platform's product list and upsert it by code. Products the platform no
- * longer lists become inactive; none is deleted. Each change is announced.
+ * longer lists become inactive; none is ever deleted, so packages granting them keep their
+ * grants (an inactive product cannot be newly chosen, R5). Each change is announced. When the
+ * platform fails, nothing changes and a 502 names what went wrong.
  */
 export async function syncProducts(ctx: CatalogContext, integrationId: string): Promise<SyncReport> {
   const row = await findIntegrationOrThrow(ctx.db, integrationId);
-  const client = ctx.platform({
-    baseUrl: row.platformBaseUrl,
-    clientId: row.platformClientId,
-    clientSecret: ctx.sealer.open(row.platformSecretSealed),
-  });
+  const client = platformClient(ctx, row);
   const listed = await client.listProducts().catch((error: unknown) => {
     throw platformFailure(error);
   });
@@ -60,10 +61,15 @@ export async function syncProducts(ctx: CatalogContext, integrationId: string): 
     }
     await tx.product.updateMany({ where: { integrationId, active: true }, data: { syncedAt: now } });
     await enqueue(tx, events.map((payload) => ({ subject: subjects.catalog.productChanged, payload })));
+    const granted = plan.deactivated.length === 0
+      ? []
+      : await tx.packageProduct.findMany({ where: { integrationId, productCode: { in: [...plan.deactivated] } }, select: { productCode: true }, distinct: ['productCode'] });
+    const stillGranted = new Set(granted.map((row) => row.productCode));
     return {
       added: plan.added.map((p) => p.code),
       updated: plan.updated.map((p) => p.code),
       deactivated: [...plan.deactivated],
+      stillGranted: plan.deactivated.filter((code) => stillGranted.has(code)),
       unchanged: plan.unchanged,
     };
   });
