@@ -59,6 +59,14 @@ export class InvalidKeyError extends BusError {
   }
 }
 
+/** A stored object could not be read whole (digest mismatch, or replaced while being read). */
+export class ObjectReadError extends BusError {
+  override readonly name = 'ObjectReadError';
+  constructor(readonly bucket: string, readonly object: string, options?: { cause?: unknown }) {
+    super(`object ${object} in ${bucket} could not be read whole`, options);
+  }
+}
+
 /**
  * A consumer handler threw. The delivery was nak'ed with backoff (unless the handler had settled it);
  * reported through the adapter's `onError` so that the failure is not silent.

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   BusError,
   BusUnavailableError,
@@ -17,8 +18,13 @@ import type {
   Headers,
   KvEntry,
   KvSpec,
+  KvStatus,
   KvStore,
   KvWatchOptions,
+  ObjectInfo,
+  ObjectReader,
+  ObjectStore,
+  ObjectStoreSpec,
   PublishAck,
   PublishOptions,
   RequestOptions,
@@ -366,6 +372,7 @@ class MemoryResponder implements Subscription {
 
 class MemoryBucket {
   private revision = 0;
+  readonly epoch = randomUUID();
   private readonly entries = new Map<string, KvEntry>();
   private readonly seen = new Map<string, { revision: number; at: number }>();
   readonly watchers = new Set<MemoryWatcher>();
@@ -395,9 +402,13 @@ class MemoryBucket {
     return entry && entry.operation === 'put' ? { ...entry, value: entry.value.slice() } : null;
   }
 
-  /** Latest entry per key (deletions included), in revision order. */
-  snapshot(): KvEntry[] {
-    return [...this.entries.values()].sort((a, b) => a.revision - b.revision);
+  /** Latest entry per key (deletions included) from `fromRevision` on, in revision order. */
+  snapshot(fromRevision = 0): KvEntry[] {
+    return [...this.entries.values()].filter((e) => e.revision >= fromRevision).sort((a, b) => a.revision - b.revision);
+  }
+
+  status(): KvStatus {
+    return { entries: this.entries.size, revision: this.revision, epoch: this.epoch };
   }
 
   private write(key: string, value: Uint8Array, operation: KvEntry['operation']): number {
@@ -421,7 +432,7 @@ class MemoryWatcher implements Subscription {
     private readonly bucket: MemoryBucket,
     private readonly options: KvWatchOptions,
   ) {
-    this.queue = [...bucket.snapshot(), caughtUp];
+    this.queue = [...bucket.snapshot(options.fromRevision), caughtUp];
     bucket.watchers.add(this);
     this.schedule();
   }
@@ -488,11 +499,73 @@ class MemoryKvStore implements KvStore {
     this.bus.assertOpen();
     return this.bus.track(new MemoryWatcher(this.bus, this.state, options));
   }
+
+  async status(): Promise<KvStatus> {
+    this.bus.assertOpen();
+    return this.state.status();
+  }
+}
+
+interface StoredObject {
+  readonly info: ObjectInfo;
+  readonly chunks: readonly Uint8Array[];
+}
+
+/** Objects kept whole in memory; a replaced value stays readable by whoever already holds it. */
+class MemoryObjectStore implements ObjectStore {
+  constructor(
+    private readonly bus: MemoryBus,
+    readonly bucket: string,
+    private readonly objects: Map<string, StoredObject>,
+  ) {}
+
+  async put(name: string, data: Uint8Array | AsyncIterable<Uint8Array>): Promise<ObjectInfo> {
+    this.bus.assertOpen();
+    assertValidKey(name);
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    for await (const chunk of data instanceof Uint8Array ? [data] : data) {
+      if (chunk.byteLength === 0) continue;
+      chunks.push(chunk.slice());
+      size += chunk.byteLength;
+    }
+    this.bus.assertOpen();
+    const info: ObjectInfo = { name, size, modifiedAt: new Date() };
+    this.objects.set(name, { info, chunks });
+    return { ...info };
+  }
+
+  async get(name: string): Promise<ObjectReader | null> {
+    this.bus.assertOpen();
+    assertValidKey(name);
+    const stored = this.objects.get(name);
+    if (!stored) return null;
+    return {
+      info: { ...stored.info },
+      chunks: (async function* () {
+        for (const chunk of stored.chunks) yield chunk.slice();
+      })(),
+    };
+  }
+
+  async info(name: string): Promise<ObjectInfo | null> {
+    this.bus.assertOpen();
+    assertValidKey(name);
+    const stored = this.objects.get(name);
+    return stored ? { ...stored.info } : null;
+  }
+
+  async delete(name: string): Promise<void> {
+    this.bus.assertOpen();
+    assertValidKey(name);
+    this.objects.delete(name);
+  }
 }
 
 class MemoryBus implements Bus {
   private readonly streams = new Map<string, MemoryStream>();
   private readonly buckets = new Map<string, MemoryBucket>();
+  private readonly objectBuckets = new Map<string, Map<string, StoredObject>>();
   private readonly responders: MemoryResponder[] = [];
   private readonly subscriptions = new Set<Subscription>();
   private readonly listeners = new Set<(status: BusStatus) => void>();
@@ -635,6 +708,17 @@ class MemoryBus implements Bus {
       this.buckets.set(spec.bucket, state);
     }
     return new MemoryKvStore(this, spec.bucket, state);
+  }
+
+  async objects(spec: ObjectStoreSpec): Promise<ObjectStore> {
+    this.assertOpen();
+    if (!/^[A-Za-z0-9_-]+$/.test(spec.bucket)) throw new BusError(`invalid bucket name ${JSON.stringify(spec.bucket)}`);
+    let objects = this.objectBuckets.get(spec.bucket);
+    if (!objects) {
+      objects = new Map();
+      this.objectBuckets.set(spec.bucket, objects);
+    }
+    return new MemoryObjectStore(this, spec.bucket, objects);
   }
 
   status(): BusStatus {

@@ -29,12 +29,14 @@ import {
   jetstreamManager,
 } from '@nats-io/jetstream';
 import { type KV, type KvWatchEntry, Kvm } from '@nats-io/kv';
+import { type ObjectInfo as NatsObjectInfo, type ObjectStore as NatsObjStore, Objm, setSha256Backend } from '@nats-io/obj';
 import {
   BusError,
   BusUnavailableError,
   HandlerFailedError,
   NoResponderError,
   NoStreamError,
+  ObjectReadError,
   RequestFailedError,
   RequestTimeoutError,
   StreamNotFoundError,
@@ -47,8 +49,13 @@ import type {
   Delivery,
   KvEntry,
   KvSpec,
+  KvStatus,
   KvStore,
   KvWatchOptions,
+  ObjectInfo,
+  ObjectReader,
+  ObjectStore,
+  ObjectStoreSpec,
   PublishAck,
   PublishOptions,
   RequestOptions,
@@ -73,6 +80,12 @@ export interface NatsBusOptions {
   readonly name?: string;
   /** Background failures: a handler that threw, a consumer that had to be recreated, a lost connection. */
   readonly onError?: (error: unknown) => void;
+  /**
+   * Replicas of the streams, KV buckets and object buckets this bus creates: 3 on a three-node
+   * JetStream cluster. Default 1. Streams are brought to this count on every start; existing
+   * buckets keep theirs (change them with `nats stream edit KV_<bucket> --replicas N`).
+   */
+  readonly streamReplicas?: number;
 }
 
 /** Queue group shared by every `reply` subscription, so replicas of a service share requests. */
@@ -83,6 +96,13 @@ const serviceErrorCodeHeader = 'Nats-Service-Error-Code';
 const msgIdHeader = 'Nats-Msg-Id';
 const reconnectTimeWaitMs = 1_000;
 const drainTimeoutMs = 5_000;
+/** Object chunks: well under the server's default 1 MiB message limit. */
+const objectChunkBytes = 512 * 1024;
+/** A read that receives no chunk for this long has lost its object (replaced under it) or the server. */
+const objectIdleTimeoutMs = 15_000;
+
+// Objects are digested with node's own SHA-256 rather than the client's portable JS one.
+setSha256Backend('native');
 
 /**
  * Connect to NATS and return the bus on JetStream (streams, durable pull consumers, KV) and core
@@ -114,7 +134,7 @@ export async function connectNatsBus(options: NatsBusOptions): Promise<Bus> {
     throw new BusUnavailableError('JetStream is not available on this NATS server', { cause: error });
   }
   const onError = options.onError ?? ((error: unknown) => console.error('[@sva/bus nats]', error));
-  return new NatsBus(nc, jsm, jsm.jetstream(), names, onError);
+  return new NatsBus(nc, jsm, jsm.jetstream(), names, onError, options.streamReplicas ?? 1);
 }
 
 /** How logical names map to names on the server for one prefix. */
@@ -239,6 +259,7 @@ class NatsBus implements Bus {
   private readonly subscriptions = new Set<Subscription>();
   private closing: Promise<void> | undefined;
   readonly kvm: Kvm;
+  readonly objm: Objm;
 
   constructor(
     readonly nc: NatsConnection,
@@ -246,8 +267,11 @@ class NatsBus implements Bus {
     readonly js: JetStreamClient,
     readonly names: Names,
     private readonly onError: (error: unknown) => void,
+    /** `NatsBusOptions.streamReplicas`. */
+    readonly replicas: number = 1,
   ) {
     this.kvm = new Kvm(js);
+    this.objm = new Objm(js);
     void this.followConnection();
     void nc.closed().then((error) => {
       if (error) this.report(error);
@@ -329,6 +353,7 @@ class NatsBus implements Bus {
       subjects: spec.subjects.map((s) => this.names.subject(s)),
       duplicate_window: nanos(window),
       max_age: nanos(maxAge),
+      num_replicas: this.replicas,
     };
     try {
       await this.jsm.streams.add({
@@ -426,7 +451,7 @@ class NatsBus implements Bus {
     const history = spec.history ?? busDefaults.kvHistory;
     let kv: KV;
     try {
-      kv = await this.kvm.create(name, { history });
+      kv = await this.kvm.create(name, { history, replicas: this.replicas });
       const status = await kv.status();
       if (status.history !== history) {
         await this.jsm.streams.update(status.streamInfo.config.name, { max_msgs_per_subject: history });
@@ -435,6 +460,16 @@ class NatsBus implements Bus {
       throw new BusError(`cannot open bucket ${spec.bucket}`, { cause: unavailableOr(error, 'kv') });
     }
     return new NatsKvStore(this, spec.bucket, name, kv);
+  }
+
+  async objects(spec: ObjectStoreSpec): Promise<ObjectStore> {
+    this.assertOpen();
+    const name = this.names.bucket(spec.bucket);
+    try {
+      return new NatsObjectStore(this, spec.bucket, await this.objm.create(name, { storage: StorageType.File, replicas: this.replicas }));
+    } catch (error) {
+      throw new BusError(`cannot open object bucket ${spec.bucket}`, { cause: unavailableOr(error, 'objects') });
+    }
   }
 
   status(): BusStatus {
@@ -751,6 +786,124 @@ class NatsKvStore implements KvStore {
     await watcher.start();
     return this.bus.track(watcher);
   }
+
+  async status(): Promise<KvStatus> {
+    this.bus.assertOpen();
+    try {
+      const info = await this.bus.jsm.streams.info(`KV_${this.physical}`);
+      return { entries: info.state.messages, revision: info.state.last_seq, epoch: info.created };
+    } catch (error) {
+      throw new BusError(`cannot read the status of bucket ${this.bucket}`, { cause: unavailableOr(error, 'kv status') });
+    }
+  }
+}
+
+function toObjectInfo(info: NatsObjectInfo): ObjectInfo {
+  return { name: info.name, size: info.size, modifiedAt: new Date(info.mtime) };
+}
+
+/** A ReadableStream over bytes or an async iterable of chunks (what the object store client takes). */
+function readableOf(data: Uint8Array | AsyncIterable<Uint8Array>): ReadableStream<Uint8Array> {
+  if (data instanceof Uint8Array) {
+    return new ReadableStream({
+      start(controller) {
+        if (data.byteLength > 0) controller.enqueue(data);
+        controller.close();
+      },
+    });
+  }
+  const iterator = data[Symbol.asyncIterator]();
+  return new ReadableStream({
+    async pull(controller) {
+      const next = await iterator.next();
+      if (next.done) controller.close();
+      else if (next.value.byteLength > 0) controller.enqueue(next.value);
+    },
+    async cancel() {
+      await iterator.return?.();
+    },
+  });
+}
+
+/**
+ * Objects on a NATS object store (stream `OBJ_<bucket>`): chunks under a fresh id, then the
+ * metadata rolled up, then the old chunks purged — so a reader sees the old value or the new one.
+ * The client checks the SHA-256 digest of what it read.
+ */
+class NatsObjectStore implements ObjectStore {
+  constructor(
+    private readonly bus: NatsBus,
+    readonly bucket: string,
+    private readonly os: NatsObjStore,
+  ) {}
+
+  async put(name: string, data: Uint8Array | AsyncIterable<Uint8Array>): Promise<ObjectInfo> {
+    this.bus.assertOpen();
+    assertValidKey(name);
+    try {
+      return toObjectInfo(await this.os.put({ name, options: { max_chunk_size: objectChunkBytes } }, readableOf(data)));
+    } catch (error) {
+      throw new BusError(`cannot store object ${name} in ${this.bucket}`, { cause: unavailableOr(error, 'object put') });
+    }
+  }
+
+  async get(name: string): Promise<ObjectReader | null> {
+    this.bus.assertOpen();
+    assertValidKey(name);
+    let result: Awaited<ReturnType<NatsObjStore['get']>>;
+    try {
+      result = await this.os.get(name);
+    } catch (error) {
+      throw new BusError(`cannot read object ${name} in ${this.bucket}`, { cause: unavailableOr(error, 'object get') });
+    }
+    if (!result) return null;
+    const { bucket } = this;
+    const found = result;
+    async function* chunks(): AsyncGenerator<Uint8Array> {
+      const reader = found.data.getReader();
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      try {
+        for (;;) {
+          const idle = new Promise<never>((_, reject) => {
+            timer = setTimeout(() => reject(new Error(`no data for ${objectIdleTimeoutMs} ms`)), objectIdleTimeoutMs);
+          });
+          const next = await Promise.race([reader.read(), idle]);
+          clearTimeout(timer);
+          if (next.done) break;
+          yield plainBytes(next.value);
+        }
+        const failure = await found.error;
+        if (failure) throw failure;
+      } catch (error) {
+        throw error instanceof ObjectReadError ? error : new ObjectReadError(bucket, name, { cause: error });
+      } finally {
+        clearTimeout(timer);
+        void reader.cancel().catch(() => undefined);
+      }
+    }
+    return { info: toObjectInfo(found.info), chunks: chunks() };
+  }
+
+  async info(name: string): Promise<ObjectInfo | null> {
+    this.bus.assertOpen();
+    assertValidKey(name);
+    try {
+      const info = await this.os.info(name);
+      return info && !info.deleted ? toObjectInfo(info) : null;
+    } catch (error) {
+      throw new BusError(`cannot read object info ${name} in ${this.bucket}`, { cause: unavailableOr(error, 'object info') });
+    }
+  }
+
+  async delete(name: string): Promise<void> {
+    this.bus.assertOpen();
+    assertValidKey(name);
+    try {
+      if (await this.os.info(name)) await this.os.delete(name);
+    } catch (error) {
+      throw new BusError(`cannot delete object ${name} in ${this.bucket}`, { cause: unavailableOr(error, 'object delete') });
+    }
+  }
 }
 
 /**
@@ -777,8 +930,10 @@ class NatsWatcher implements Subscription {
 
   async start(): Promise<void> {
     const info = await this.bus.jsm.streams.info(`KV_${this.physical}`);
-    this.caughtUpAt = info.state.messages === 0 ? 0 : info.state.last_seq;
-    this.iterator = await this.kv.watch();
+    const from = this.options.fromRevision ?? 0;
+    // Nothing stored, or nothing at or after `fromRevision`: caught up as soon as the watch runs.
+    this.caughtUpAt = info.state.messages === 0 || from > info.state.last_seq ? 0 : info.state.last_seq;
+    this.iterator = await this.kv.watch(from > 0 ? { resumeFromRevision: from } : {});
     this.loop = this.run();
   }
 
@@ -807,9 +962,8 @@ class NatsWatcher implements Subscription {
     let failures = 0;
     while (!this.stopping && !this.bus.nc.isClosed()) {
       try {
-        this.iterator ??= await this.kv.watch(
-          this.lastRevision > 0 ? { resumeFromRevision: this.lastRevision + 1 } : {},
-        );
+        const resumeAt = this.lastRevision > 0 ? this.lastRevision + 1 : (this.options.fromRevision ?? 0);
+        this.iterator ??= await this.kv.watch(resumeAt > 0 ? { resumeFromRevision: resumeAt } : {});
         for await (const e of this.iterator) {
           if (this.stopping) break;
           this.lastRevision = e.revision;

@@ -115,6 +115,28 @@ export interface KvWatchOptions {
    * (immediately when the bucket is empty). The gateway reports ready after this.
    */
   readonly onCaughtUp?: () => void;
+  /**
+   * Start at this revision instead of at the latest value of every key: every entry still stored
+   * with a revision ≥ `fromRevision`, in revision order, then `onCaughtUp`, then changes. On a
+   * bucket keeping one value per key this is exactly what changed after revision
+   * `fromRevision - 1` (a key written several times since shows its last value only), so a reader
+   * holding a copy of the bucket as of that revision can catch up without a full replay.
+   */
+  readonly fromRevision?: number;
+}
+
+/** Where a keyed last-value store stands. */
+export interface KvStatus {
+  /** Entries stored: the latest per key, deletion markers included. */
+  readonly entries: number;
+  /** Revision of the latest write; 0 when nothing was ever written. */
+  readonly revision: number;
+  /**
+   * Names this incarnation of the bucket. It changes when the bucket is deleted and created again
+   * (its revisions then start over), so a copy tagged with a revision of an older incarnation
+   * must not be caught up with `fromRevision`.
+   */
+  readonly epoch: string;
 }
 
 /** A keyed last-value store: per key only the latest value matters (the gateway's view is built on it). */
@@ -125,6 +147,8 @@ export interface KvStore {
   get(key: string): Promise<KvEntry | null>;
   delete(key: string): Promise<void>;
   watch(options: KvWatchOptions): Promise<Subscription>;
+  /** Entries, latest revision and incarnation of the bucket. */
+  status(): Promise<KvStatus>;
 }
 
 export interface KvSpec {
@@ -132,6 +156,45 @@ export interface KvSpec {
   readonly bucket: string;
   /** Values kept per key; 1 means last value only. Default 1. */
   readonly history?: number;
+}
+
+export interface ObjectStoreSpec {
+  /** Logical bucket name, e.g. `gateway-snapshots`. */
+  readonly bucket: string;
+}
+
+/** What is stored under one object name. */
+export interface ObjectInfo {
+  readonly name: string;
+  /** Bytes. */
+  readonly size: number;
+  readonly modifiedAt: Date;
+}
+
+/** A stored object being read. */
+export interface ObjectReader {
+  readonly info: ObjectInfo;
+  /**
+   * The bytes, in order, in chunks whose boundaries are the adapter's. Iterate once. Throws
+   * `ObjectReadError` when the object cannot be read whole (its digest does not match, or it
+   * was replaced and its old chunks removed while being read): a reader never gets a mix.
+   */
+  readonly chunks: AsyncIterable<Uint8Array>;
+}
+
+/**
+ * Named large values, stored in chunks (NATS object store): what does not fit one message, such
+ * as the gateway's view snapshot. A `put` replaces the value under the name once the whole new
+ * value is stored; readers see the old value or the new one, never a mix.
+ */
+export interface ObjectStore {
+  readonly bucket: string;
+  /** Store `data` (bytes, or chunks of bytes) under `name`; names follow the key-value key rules. */
+  put(name: string, data: Uint8Array | AsyncIterable<Uint8Array>): Promise<ObjectInfo>;
+  /** Read the object, or null when there is none under `name`. */
+  get(name: string): Promise<ObjectReader | null>;
+  info(name: string): Promise<ObjectInfo | null>;
+  delete(name: string): Promise<void>;
 }
 
 export type BusStatus = 'connected' | 'reconnecting' | 'closed';
@@ -152,6 +215,8 @@ export interface Bus {
   reply(subject: string, responder: Responder): Promise<Subscription>;
   /** Open (creating idempotently) a keyed last-value store. */
   kv(spec: KvSpec): Promise<KvStore>;
+  /** Open (creating idempotently) a store of named large values. */
+  objects(spec: ObjectStoreSpec): Promise<ObjectStore>;
   /** Current connectivity, for readiness and for the gateway's staleness report. */
   status(): BusStatus;
   /** Be told when connectivity changes. Returns an unsubscribe function. */

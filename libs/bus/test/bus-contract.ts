@@ -477,6 +477,135 @@ export function describeBusContract(name: string, makeBus: MakeBus): void {
         await kv.put('first', bytes('1'));
         await vi.waitFor(() => expect(events).toEqual(['caught-up', 'put:first']), within);
       });
+
+      it('when watching from a revision, then only entries from it on come, then onCaughtUp, then changes', async () => {
+        const bus = await newBus();
+        const kv = await bus.kv({ bucket: 'resume' });
+        await kv.put('a', bytes('1'));
+        await kv.put('b', bytes('1'));
+        const copiedAt = await kv.put('c', bytes('1'));
+        await kv.put('a', bytes('2'));
+        await kv.put('d', bytes('1'));
+        await kv.put('a', bytes('3'));
+        await kv.delete('b');
+        const events: string[] = [];
+        await kv.watch({
+          fromRevision: copiedAt + 1,
+          onEntry: (e) => events.push(`${e.operation}:${e.key}=${text(e.value)}`),
+          onCaughtUp: () => events.push('caught-up'),
+        });
+        await vi.waitFor(() => expect(events).toContain('caught-up'), within);
+        await kv.put('e', bytes('1'));
+        await vi.waitFor(() => expect(events).toContain('put:e=1'), within);
+        // `a` was written twice after the copy: with one value per key, only its last write is left.
+        expect(events).toEqual(['put:d=1', 'put:a=3', 'delete:b=', 'caught-up', 'put:e=1']);
+      });
+
+      it('when watching from a revision beyond the latest, then onCaughtUp comes at once and later puts follow', async () => {
+        const bus = await newBus();
+        const kv = await bus.kv({ bucket: 'uptodate' });
+        const latest = await kv.put('a', bytes('1'));
+        const events: string[] = [];
+        await kv.watch({ fromRevision: latest + 1, onEntry: (e) => events.push(`put:${e.key}`), onCaughtUp: () => events.push('caught-up') });
+        await vi.waitFor(() => expect(events).toEqual(['caught-up']), within);
+        await kv.put('b', bytes('1'));
+        await vi.waitFor(() => expect(events).toEqual(['caught-up', 'put:b']), within);
+      });
+
+      it('when asked for its status, then a bucket tells its entries, latest revision and a stable epoch', async () => {
+        const bus = await newBus();
+        const kv = await bus.kv({ bucket: 'counted' });
+        const empty = await kv.status();
+        expect(empty).toMatchObject({ entries: 0, revision: 0 });
+        await kv.put('a', bytes('1'));
+        await kv.put('a', bytes('2'));
+        await kv.put('b', bytes('1'));
+        const last = await kv.put('c', bytes('1'));
+        await kv.delete('c');
+        const status = await kv.status();
+        expect(status.entries).toBe(3);
+        expect(status.revision).toBeGreaterThan(last);
+        expect(status.epoch).toEqual(expect.any(String));
+        expect(status.epoch.length).toBeGreaterThan(0);
+        expect((await kv.status()).epoch).toBe(status.epoch);
+        expect((await (await bus.kv({ bucket: 'counted' })).status()).epoch).toBe(status.epoch);
+      });
+    });
+
+    describe('objects', () => {
+      /** Deterministic bytes, large enough to span several chunks on every adapter. */
+      function pattern(size: number, seed: number): Uint8Array {
+        const data = new Uint8Array(size);
+        let x = seed >>> 0 || 1;
+        for (let i = 0; i < size; i++) {
+          x ^= x << 13;
+          x ^= x >>> 17;
+          x ^= x << 5;
+          data[i] = x & 0xff;
+        }
+        return data;
+      }
+
+      async function readAll(chunks: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
+        const parts: Uint8Array[] = [];
+        for await (const chunk of chunks) parts.push(chunk);
+        const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+        let at = 0;
+        for (const part of parts) {
+          out.set(part, at);
+          at += part.byteLength;
+        }
+        return out;
+      }
+
+      it('when an object is put from bytes or from chunks, then it reads back whole with its size', async () => {
+        const bus = await newBus();
+        const store = await bus.objects({ bucket: 'snapshots' });
+        expect(store.bucket).toBe('snapshots');
+        const big = pattern(1_300_000, 7);
+        const info = await store.put('view.v1', big);
+        expect(info).toMatchObject({ name: 'view.v1', size: big.byteLength });
+        expect(info.modifiedAt).toBeInstanceOf(Date);
+        const read = await store.get('view.v1');
+        expect(read?.info.size).toBe(big.byteLength);
+        expect(Buffer.from(await readAll(read!.chunks)).equals(Buffer.from(big))).toBe(true);
+
+        async function* pieces(): AsyncGenerator<Uint8Array> {
+          for (let at = 0; at < big.byteLength; at += 100_000) yield big.subarray(at, at + 100_000);
+        }
+        await store.put('streamed', pieces());
+        expect(Buffer.from(await readAll((await store.get('streamed'))!.chunks)).equals(Buffer.from(big))).toBe(true);
+        expect((await store.info('streamed'))?.size).toBe(big.byteLength);
+      });
+
+      it('when an object is replaced or deleted, then readers see the new value or nothing', async () => {
+        const bus = await newBus();
+        const store = await bus.objects({ bucket: 'replaced' });
+        await store.put('view', pattern(10_000, 1));
+        const second = pattern(20_000, 2);
+        await store.put('view', second);
+        expect(Buffer.from(await readAll((await store.get('view'))!.chunks)).equals(Buffer.from(second))).toBe(true);
+        await store.delete('view');
+        expect(await store.get('view')).toBeNull();
+        expect(await store.info('view')).toBeNull();
+        expect(await store.get('never-written')).toBeNull();
+        await store.delete('never-written');
+        const empty = await store.put('empty', new Uint8Array());
+        expect(empty.size).toBe(0);
+        expect((await readAll((await store.get('empty'))!.chunks)).byteLength).toBe(0);
+        await expect(store.put('bad name', new Uint8Array([1]))).rejects.toBeInstanceOf(InvalidKeyError);
+      });
+
+      it('when callers change byte arrays they gave or got, then stored objects do not change', async () => {
+        const bus = await newBus();
+        const store = await bus.objects({ bucket: 'copies' });
+        const given = new Uint8Array([1, 2, 3]);
+        await store.put('o', given);
+        given[0] = 9;
+        const first = await readAll((await store.get('o'))!.chunks);
+        first[1] = 9;
+        expect([...(await readAll((await store.get('o'))!.chunks))]).toEqual([1, 2, 3]);
+      });
     });
 
     describe('isolation and lifecycle', () => {
@@ -515,6 +644,13 @@ export function describeBusContract(name: string, makeBus: MakeBus): void {
         expect(text((await kvTwo.get('k'))!.value)).toBe('two');
       });
 
+      it('when two buses are isolated, then they never see each other’s objects', async () => {
+        const one = await newBus();
+        const two = await newBus();
+        await (await one.objects({ bucket: 'shared-name' })).put('o', bytes('one'));
+        expect(await (await two.objects({ bucket: 'shared-name' })).get('o')).toBeNull();
+      });
+
       it('when the bus is closed, then status says so, listeners hear it and operations are refused', async () => {
         const bus = await busWithStream();
         expect(bus.status()).toBe('connected');
@@ -530,6 +666,7 @@ export function describeBusContract(name: string, makeBus: MakeBus): void {
         expect(dropped).toEqual([]);
         await expect(bus.publish('orders.x', bytes('x'), { msgId: 'c1' })).rejects.toBeInstanceOf(BusUnavailableError);
         await expect(bus.kv({ bucket: 'late' })).rejects.toBeInstanceOf(BusUnavailableError);
+        await expect(bus.objects({ bucket: 'late' })).rejects.toBeInstanceOf(BusUnavailableError);
       });
     });
 
