@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -97,7 +97,7 @@ async function apply(args: string[], all: boolean, context: MigrateCliContext): 
     return 0;
   }
   for (const app of apps) {
-    const url = databaseUrlFor(app, context.env, all);
+    const url = databaseUrlFor(app, context, all);
     context.out(`[${app}] ${redactUrl(url)}`);
     await ensureDatabase(url);
     await applyMigrations({
@@ -121,7 +121,7 @@ async function diff(args: string[], embedded: boolean, context: MigrateCliContex
   const sql = await diffSchemaToSql({
     from: { migrationsDir },
     schemaPath: path.join(prismaDir, 'schema.prisma'),
-    ...(embedded ? {} : { shadowUrl: serverUrlFor(app, context.env) }),
+    ...(embedded ? {} : { shadowUrl: serverUrlFor(app, context) }),
   });
   if (!sql) {
     context.out('no changes');
@@ -144,7 +144,7 @@ async function check(args: string[], embedded: boolean, context: MigrateCliConte
   const drift = await checkMigrationsMatchSchema({
     migrationsDir: path.join(prismaDir, 'migrations'),
     schemaPath: path.join(prismaDir, 'schema.prisma'),
-    ...(embedded ? {} : { url: serverUrlFor(app, context.env) }),
+    ...(embedded ? {} : { url: serverUrlFor(app, context) }),
   });
   if (!drift) {
     context.out(`${app}: migrations match schema.prisma`);
@@ -155,22 +155,34 @@ async function check(args: string[], embedded: boolean, context: MigrateCliConte
   return 1;
 }
 
-/** `CATALOG_DATABASE_URL` for `catalog`, `BILLING_STATUS_DATABASE_URL` for `billing-status`. */
-export function appUrlVariable(app: string): string {
-  return `${app.replace(/[^A-Za-z0-9]+/g, '_').toUpperCase()}_DATABASE_URL`;
+/**
+ * The variable holding an app's database URL: the one the service itself reads. An app names its
+ * variables' prefix in its package.json (`"sva": { "envPrefix": "BILLING" }` → `BILLING_DATABASE_URL`);
+ * without one, the folder name is used (`catalog` → `CATALOG_DATABASE_URL`).
+ */
+export function appUrlVariable(app: string, root?: string): string {
+  const declared = root === undefined ? undefined : envPrefixOf(path.join(root, 'apps', app, 'package.json'));
+  return `${declared ?? app.replace(/[^A-Za-z0-9]+/g, '_').toUpperCase()}_DATABASE_URL`;
 }
 
-function databaseUrlFor(app: string, env: MigrateCliContext['env'], all: boolean): string {
-  const specific = env[appUrlVariable(app)];
+function envPrefixOf(packageJson: string): string | undefined {
+  if (!existsSync(packageJson)) return undefined;
+  const prefix = (JSON.parse(readFileSync(packageJson, 'utf8')) as { sva?: { envPrefix?: unknown } }).sva?.envPrefix;
+  return typeof prefix === 'string' && /^[A-Z][A-Z0-9_]*$/.test(prefix) ? prefix : undefined;
+}
+
+function databaseUrlFor(app: string, context: Pick<MigrateCliContext, 'env' | 'root'>, all: boolean): string {
+  const variable = appUrlVariable(app, context.root);
+  const specific = context.env[variable];
   if (specific) return specific;
-  const shared = env['DATABASE_URL'];
-  if (!shared) throw new UsageError(`set ${appUrlVariable(app)} or DATABASE_URL`);
+  const shared = context.env['DATABASE_URL'];
+  if (!shared) throw new UsageError(`set ${variable} or DATABASE_URL`);
   // One shared URL cannot be the database of every app: each app gets its own on that server.
   return all ? withDatabaseName(shared, app.replace(/[^A-Za-z0-9]+/g, '_').toLowerCase()) : shared;
 }
 
-function serverUrlFor(app: string, env: MigrateCliContext['env']): string {
-  return env[appUrlVariable(app)] || env['DATABASE_URL'] || DEFAULT_SERVER_URL;
+function serverUrlFor(app: string, context: Pick<MigrateCliContext, 'env' | 'root'>): string {
+  return context.env[appUrlVariable(app, context.root)] || context.env['DATABASE_URL'] || DEFAULT_SERVER_URL;
 }
 
 function requireApp(root: string, app: string, needs: 'migrations' | 'schema'): string {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appUrlVariable, runMigrateCli, timestamp, type MigrateCliContext } from '../src/cli.ts';
+import { WORKSPACE_ROOT } from './helpers.ts';
 
 describe('migrate CLI, without a database', () => {
   let root: string;
@@ -59,6 +60,9 @@ describe('migrate CLI, without a database', () => {
 describe('CLI helpers', () => {
   it('when the app folder is kebab-case, then its URL variable is upper snake case', () => {
     expect(appUrlVariable('billing-status')).toBe('BILLING_STATUS_DATABASE_URL');
+    // The workspace's billing-status declares its prefix: the CLI reads the variable the service reads.
+    expect(appUrlVariable('billing-status', WORKSPACE_ROOT)).toBe('BILLING_DATABASE_URL');
+    expect(appUrlVariable('catalog', WORKSPACE_ROOT)).toBe('CATALOG_DATABASE_URL');
     expect(appUrlVariable('catalog')).toBe('CATALOG_DATABASE_URL');
   });
 

@@ -1,4 +1,4 @@
-import { context, propagation } from '@opentelemetry/api';
+import { type BatchObservableCallback, type Counter, context, metrics, propagation } from '@opentelemetry/api';
 import type { Bus, KvStore } from '@sva/bus';
 import type { SqlClient, TransactionalClient } from './sql.ts';
 
@@ -27,6 +27,16 @@ export interface OutboxRelayStats {
 }
 
 /**
+ * Header set on every event the relay publishes: when its row was written, in epoch milliseconds
+ * (the commit of the change it announces). Consumers turn it into `sva.consumer.lag`
+ * (`libs/service-kit/src/consumer.ts`, `ENQUEUED_AT_HEADER`).
+ */
+export const ENQUEUED_AT_HEADER = 'sva-enqueued-at';
+
+/** Most rows the backlog gauge counts: beyond this the number only says "far too many". */
+const backlogCountCap = 100_000;
+
+/**
  * Publishes committed outbox rows to the bus, oldest first, and marks them sent.
  *
  * - De-duplication: each row's id is the bus `msgId`, so a batch republished after a crash (or by
@@ -37,6 +47,11 @@ export interface OutboxRelayStats {
  *
  * Order: rows are published in `seq` order within a batch; across replicas batches may
  * interleave, which is why every state-carrying message has a version.
+ *
+ * Metrics (global meter provider, no-ops without one): `sva.outbox.backlog` (rows not yet published,
+ * counted up to 100,000) and `sva.outbox.oldest_age` (seconds the oldest of them has waited), both
+ * read from the database when collected; `sva.outbox.published` and `sva.outbox.failed_batches`.
+ * A growing oldest age means the bus is unreachable or the relay stuck: alert on it.
  */
 export class OutboxRelay {
   readonly name = 'outbox-relay';
@@ -48,6 +63,7 @@ export class OutboxRelay {
   #wake: (() => void) | undefined;
   #kicked = false;
   #lastPrune = 0;
+  #meters: RelayMeters | undefined;
 
   constructor(options: OutboxRelayOptions) {
     this.#options = { batchSize: 500, pollIntervalMs: 1_000, retentionMs: 7 * 86_400_000, ...options };
@@ -56,6 +72,7 @@ export class OutboxRelay {
   async start(): Promise<void> {
     if (this.#running) return;
     this.#running = true;
+    this.#meters = this.#observe();
     this.#loop = this.#run();
   }
 
@@ -70,6 +87,8 @@ export class OutboxRelay {
     this.#running = false;
     this.#wake?.();
     await this.#loop;
+    this.#meters?.stop();
+    this.#meters = undefined;
   }
 
   /** Publish until nothing is pending (tests and the embedded mode's shutdown use it). */
@@ -83,7 +102,8 @@ export class OutboxRelay {
     return db.$transaction(
       async (tx: SqlClient) => {
         const rows = await tx.$queryRawUnsafe<OutboxRow[]>(
-          `SELECT id::text AS id, kind, destination, key, payload, headers FROM outbox_message
+          `SELECT id::text AS id, kind, destination, key, payload, headers,
+                  (extract(epoch FROM created_at) * 1000)::float8 AS enqueued_at_ms FROM outbox_message
            WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
           batchSize,
         );
@@ -94,6 +114,7 @@ export class OutboxRelay {
           rows.map((row) => row.id),
         );
         this.stats.published += rows.length;
+        this.#meters?.published.add(rows.length);
         return rows.length;
       },
       { timeout: 60_000, maxWait: 30_000 },
@@ -108,7 +129,10 @@ export class OutboxRelay {
         const store = await this.#kv(row.destination);
         await store.put(row.key ?? '', data, { msgId: row.id });
       } else {
-        await this.#options.bus.publish(row.destination, data, { msgId: row.id });
+        await this.#options.bus.publish(row.destination, data, {
+          msgId: row.id,
+          headers: { [ENQUEUED_AT_HEADER]: String(Math.round(row.enqueued_at_ms)) },
+        });
       }
     });
   }
@@ -135,6 +159,7 @@ export class OutboxRelay {
       } catch (error) {
         failures += 1;
         this.stats.failedBatches += 1;
+        this.#meters?.failedBatches.add(1);
         const log = failures === 1 ? this.#options.logger.warn.bind(this.#options.logger) : this.#options.logger.error.bind(this.#options.logger);
         log({ err: error, failures }, 'outbox relay could not publish; will retry');
       }
@@ -162,10 +187,52 @@ export class OutboxRelay {
       this.#options.retentionMs,
     );
   }
+
+  /** Register the instruments; the gauges query the database only when a reader collects them. */
+  #observe(): RelayMeters {
+    const meter = metrics.getMeter('@sva/outbox');
+    const backlog = meter.createObservableGauge('sva.outbox.backlog', {
+      unit: '{message}',
+      description: 'Outbox rows written but not yet published to the bus.',
+    });
+    const oldestAge = meter.createObservableGauge('sva.outbox.oldest_age', {
+      unit: 's',
+      description: 'How long the oldest unpublished outbox row has waited (0 when none).',
+    });
+    const collect: BatchObservableCallback = async (result) => {
+      try {
+        const [row] = await this.#options.db.$queryRawUnsafe<Array<{ pending: number; oldest_s: number | null }>>(
+          `SELECT (SELECT count(*)::int FROM (SELECT 1 FROM outbox_message WHERE published_at IS NULL LIMIT $1) AS pending_rows) AS pending,
+                  (SELECT extract(epoch FROM now() - min(created_at))::float8 FROM outbox_message WHERE published_at IS NULL) AS oldest_s`,
+          backlogCountCap,
+        );
+        result.observe(backlog, Number(row?.pending ?? 0));
+        result.observe(oldestAge, Math.max(0, Number(row?.oldest_s ?? 0)));
+      } catch {
+        // Database unreachable: no observation beats a wrong one; readiness reports the outage.
+      }
+    };
+    meter.addBatchObservableCallback(collect, [backlog, oldestAge]);
+    return {
+      published: meter.createCounter('sva.outbox.published', { unit: '{message}', description: 'Outbox rows published to the bus.' }),
+      failedBatches: meter.createCounter('sva.outbox.failed_batches', {
+        unit: '{batch}',
+        description: 'Relay batches that failed (bus or database unavailable) and will be retried.',
+      }),
+      stop: () => meter.removeBatchObservableCallback(collect, [backlog, oldestAge]),
+    };
+  }
+}
+
+interface RelayMeters {
+  readonly published: Counter;
+  readonly failedBatches: Counter;
+  stop(): void;
 }
 
 interface OutboxRow {
   id: string;
+  enqueued_at_ms: number;
   kind: 'event' | 'kv';
   destination: string;
   key: string | null;

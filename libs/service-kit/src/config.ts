@@ -56,6 +56,11 @@ export interface BaseConfig {
     readonly natsUrl: string | undefined;
     /** Run prefix for subjects, streams and buckets (isolated test runs). */
     readonly prefix: string | undefined;
+    /**
+     * Replicas of the streams, KV and object buckets the service creates (`NATS_STREAM_REPLICAS`):
+     * 3 on a three-node JetStream cluster, so that losing a node loses no message. Default 1.
+     */
+    readonly streamReplicas?: number;
   };
 }
 
@@ -78,6 +83,7 @@ export function baseEnv(prefix: EnvPrefix, defaultPort: number) {
     // Optional: the embedded mode injects its in-process bus; `openBus` insists when it is needed.
     NATS_URL: env.natsUrl().optional(),
     BUS_PREFIX: z.string().regex(/^[a-z0-9]+\.$/, 'lowercase letters/digits ending with a dot').optional(),
+    NATS_STREAM_REPLICAS: z.coerce.number().int().min(1).max(5).optional(),
   };
 }
 
@@ -94,7 +100,11 @@ export function readBaseConfig(values: Record<string, unknown>, prefix: EnvPrefi
   return {
     http: { host: values[`${prefix}_HOST`] as string, port: values[`${prefix}_PORT`] as number },
     logLevel: values.LOG_LEVEL as string,
-    bus: { natsUrl: values.NATS_URL as string | undefined, prefix: values.BUS_PREFIX as string | undefined },
+    bus: {
+      natsUrl: values.NATS_URL as string | undefined,
+      prefix: values.BUS_PREFIX as string | undefined,
+      ...(values.NATS_STREAM_REPLICAS === undefined ? {} : { streamReplicas: values.NATS_STREAM_REPLICAS as number }),
+    },
   };
 }
 

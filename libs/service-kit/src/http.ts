@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { fastifySwagger } from '@fastify/swagger';
 import { isDomainError } from '@sva/kernel';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import {
   hasZodFastifySchemaValidationErrors,
   ResponseSerializationError,
@@ -14,6 +14,7 @@ import {
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { apiKeyGuard } from './api-key.ts';
+import { recordHttpMetrics } from './http-metrics.ts';
 import { problem, sendProblem } from './problem.ts';
 
 /** A fastify instance whose route schemas are zod schemas. */
@@ -43,6 +44,11 @@ export interface HttpAppOptions {
   readonly trustProxy?: boolean;
   /** When given, every `/v1/…` route requires one of these keys (see `apiKeyGuard`). */
   readonly apiKeys?: readonly string[];
+  /**
+   * Requests whose per-request "incoming request" / "request completed" log lines are skipped (a
+   * hot path such as the gateway's callbacks). Failures are still logged by the error handler.
+   */
+  readonly quietRequests?: (request: FastifyRequest) => boolean;
 }
 
 /** Handle to flip readiness to 503 while the service shuts down. */
@@ -52,8 +58,8 @@ export interface HttpLifecycle {
 
 /**
  * Build the fastify app every service uses: zod validation and serialisation, OpenAPI at
- * `/openapi.json`, `/livez` and `/readyz`, and one error handler that answers RFC 9457
- * problem+json. Bad input is a 4xx with the fields listed, never a 500; 5xx details are
+ * `/openapi.json`, `/livez` and `/readyz`, request metrics (`recordHttpMetrics`), and one error
+ * handler that answers RFC 9457 problem+json. Bad input is a 4xx with the fields listed, never a 500; 5xx details are
  * logged, not returned.
  */
 export function createHttpApp(options: HttpAppOptions): { app: HttpApp; lifecycle: HttpLifecycle } {
@@ -69,6 +75,9 @@ export function createHttpApp(options: HttpAppOptions): { app: HttpApp; lifecycl
       return typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
     },
     ajv: { customOptions: { coerceTypes: false } },
+    ...(options.quietRequests ? { logController: new LogController({ disableRequestLogging: options.quietRequests }) } : {}),
+    // Errors the router raises before any route runs (a malformed percent-escape in the path): problem+json too.
+    frameworkErrors: (error, request, reply) => sendError(error, request, reply),
   }).withTypeProvider<ZodTypeProvider>() as unknown as HttpApp;
 
   app.setValidatorCompiler(validatorCompiler);
@@ -96,6 +105,7 @@ export function createHttpApp(options: HttpAppOptions): { app: HttpApp; lifecycl
     },
   );
 
+  recordHttpMetrics(app);
   app.setErrorHandler((error: unknown, request, reply) => sendError(error, request, reply));
   if (options.apiKeys) {
     const guard = apiKeyGuard(options.apiKeys);

@@ -8,6 +8,7 @@ export * from './consumer.ts';
 export * from './service-host.ts';
 export * from './main.ts';
 export * from './telemetry.ts';
+export * from './http-metrics.ts';
 export * from './rpc.ts';
 export * from './readiness.ts';
 export * from './bus.ts';

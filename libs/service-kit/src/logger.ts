@@ -1,3 +1,4 @@
+import { context, isSpanContextValid, trace } from '@opentelemetry/api';
 import { pino, type Logger, type LoggerOptions } from 'pino';
 
 export type { Logger } from 'pino';
@@ -35,12 +36,23 @@ export interface LoggerConfig {
   readonly destination?: NodeJS.WritableStream;
 }
 
-/** JSON logs with secrets redacted. */
+/**
+ * The active trace as log fields (`trace_id`, `span_id`, `trace_flags`, the OpenTelemetry names for
+ * JSON logs), so a log line leads to its trace and back. Empty outside a trace.
+ */
+export function traceFields(): Record<string, string> {
+  const span = trace.getSpanContext(context.active());
+  if (!span || !isSpanContextValid(span)) return {};
+  return { trace_id: span.traceId, span_id: span.spanId, trace_flags: span.traceFlags.toString(16).padStart(2, '0') };
+}
+
+/** JSON logs with secrets redacted, carrying the active trace's ids. */
 export function createLogger(config: LoggerConfig): Logger {
   const redactUrl = config.redactUrl ?? ((url: string) => url);
   const options: LoggerOptions = {
     name: config.name,
     level: config.level,
+    mixin: traceFields,
     redact: { paths: [...redactedPaths], censor: '[redacted]' },
     serializers: {
       req: (req: { method?: string; url?: string; id?: string; ip?: string }) => ({

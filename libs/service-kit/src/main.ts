@@ -1,10 +1,11 @@
 import { ConfigError } from './config.ts';
 import type { RunningService, Service } from './service-host.ts';
+import { shutdownTelemetry } from './telemetry.ts';
 
 /**
  * The body of every `main.ts`: build the service, start it, and stop it gracefully on SIGTERM or
- * SIGINT (a second signal, or `timeoutMs`, forces the exit). Configuration errors are printed
- * plainly and exit 78 (EX_CONFIG); other boot failures exit 1.
+ * SIGINT (a second signal, or `timeoutMs`, forces the exit), flushing telemetry last.
+ * Configuration errors are printed plainly and exit 78 (EX_CONFIG); other boot failures exit 1.
  */
 export async function runMain(build: () => Promise<Service>, options: { timeoutMs?: number } = {}): Promise<void> {
   let running: RunningService;
@@ -17,6 +18,7 @@ export async function runMain(build: () => Promise<Service>, options: { timeoutM
       process.exit(78);
     }
     process.stderr.write(`failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    await shutdownTelemetry(2_000);
     process.exit(1);
   }
   let signalled = false;
@@ -28,9 +30,10 @@ export async function runMain(build: () => Promise<Service>, options: { timeoutM
       process.exit(1);
     }, options.timeoutMs ?? 25_000);
     timer.unref();
+    // Telemetry last, so that the spans of the shutdown itself are exported too.
     running.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
+      () => shutdownTelemetry().then(() => process.exit(0)),
+      () => shutdownTelemetry().then(() => process.exit(1)),
     );
   };
   process.on('SIGTERM', onSignal);

@@ -11,4 +11,17 @@ describe.skipIf(!natsUrl)(`openBus against NATS${natsUrl ? '' : ' (skipped: NATS
     await resources[0]!.close();
     expect(bus.status()).toBe('closed');
   });
+
+  it('when streamReplicas asks for more replicas than a single NATS server has, then creating a stream fails (the setting reaches JetStream)', async () => {
+    const prefix = `sk${Date.now()}r.`;
+    const three = await openBus({ natsUrl, prefix, streamReplicas: 3 }, 'service-kit-test');
+    const one = await openBus({ natsUrl, prefix, streamReplicas: 1 }, 'service-kit-test');
+    try {
+      // This machine's NATS is one server: 3 replicas cannot be placed, 1 can.
+      await expect(three.bus.ensureStream({ name: 'REPLICAS', subjects: ['replicas.>'] })).rejects.toThrow(/cannot create stream REPLICAS/);
+      await expect(one.bus.ensureStream({ name: 'REPLICAS', subjects: ['replicas.>'] })).resolves.toBeUndefined();
+    } finally {
+      await Promise.all([...three.resources, ...one.resources].map((resource) => resource.close()));
+    }
+  });
 });

@@ -135,6 +135,18 @@ describe('baseEnv and databaseEnv', () => {
     expect(readDatabaseConfig(values, 'CATALOG').poolMax).toBe(1);
   });
 
+  it('when NATS_STREAM_REPLICAS is set, then the bus settings carry it for the streams and buckets the service creates', () => {
+    const values = parseEnv(schema, { CATALOG_DATABASE_URL: 'postgres://127.0.0.1/c', NATS_STREAM_REPLICAS: '3' });
+    expect(readBaseConfig(values, 'CATALOG').bus).toEqual({ natsUrl: undefined, prefix: undefined, streamReplicas: 3 });
+  });
+
+  it('when NATS_STREAM_REPLICAS is 0 or above 5 (JetStream\'s limit), then it is refused', () => {
+    for (const replicas of ['0', '6', 'three']) {
+      const error = configError(() => parseEnv(schema, { CATALOG_DATABASE_URL: 'postgres://127.0.0.1/c', NATS_STREAM_REPLICAS: replicas }));
+      expect(error.issues.map((issue) => issue.variable)).toEqual(['NATS_STREAM_REPLICAS']);
+    }
+  });
+
   it('when the bus prefix does not end with a dot, then it is refused', () => {
     const error = configError(() => parseEnv(schema, { CATALOG_DATABASE_URL: 'postgres://127.0.0.1/c', BUS_PREFIX: 'run1' }));
     expect(error.issues[0]!.variable).toBe('BUS_PREFIX');
