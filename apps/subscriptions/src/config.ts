@@ -1,5 +1,6 @@
 import { baseEnv, databaseEnv, env, parseEnv, readBaseConfig, readDatabaseConfig, type BaseConfig, type DatabaseConfig } from '@sva/service-kit';
 import { z } from 'zod';
+import { isTimeZone } from './domain/calendar.ts';
 
 /** Everything subscriptions needs to run. Built from the environment by `loadConfig`, or by hand (embedded mode, tests). */
 export interface SubscriptionsConfig extends BaseConfig {
@@ -12,7 +13,26 @@ export interface SubscriptionsConfig extends BaseConfig {
   readonly catalogTimeoutMs: number;
   /** Put every stored entitlement record back on the bus at start (rebuilds a lost bus state). */
   readonly republishOnStart: boolean;
+  /** The provider's time zone: dates in explanations and history, months of the audit report. Default America/Sao_Paulo. */
+  readonly timeZone?: string;
+  /** R11: how often the trial-expiry job looks for ended trials. Default 60 s. */
+  readonly trialSweepIntervalMs?: number;
+  /** R17: standing changes applied per transaction (a burst is handled in batches). Default 250. */
+  readonly standingBatchSize?: number;
+  /** How long an `Idempotency-Key` is remembered. Default 24 h. */
+  readonly idempotencyRetentionMs?: number;
+  /** How long the gateway's individual decisions are kept (the monthly report's counts stay). Default 90 days. */
+  readonly decisionRetentionMs?: number;
 }
+
+/** Defaults of the optional settings (the embedded mode and tests build configs by hand). */
+export const subscriptionsDefaults = {
+  timeZone: 'America/Sao_Paulo',
+  trialSweepIntervalMs: 60_000,
+  idempotencyRetentionMs: 24 * 3_600_000,
+  decisionRetentionMs: 90 * 86_400_000,
+  standingBatchSize: 250,
+} as const;
 
 const Env = z.object({
   ...baseEnv('SUBSCRIPTIONS', 3002),
@@ -21,6 +41,11 @@ const Env = z.object({
   LOGIN_HASH_KEY: env.secret(),
   SUBSCRIPTIONS_CATALOG_TIMEOUT_MS: env.durationMs(3_000),
   REPUBLISH_ON_START: env.bool(false),
+  SUBSCRIPTIONS_TIME_ZONE: z.string().refine(isTimeZone, 'must be an IANA time zone such as America/Sao_Paulo').default(subscriptionsDefaults.timeZone),
+  SUBSCRIPTIONS_TRIAL_SWEEP_INTERVAL_MS: env.durationMs(subscriptionsDefaults.trialSweepIntervalMs),
+  SUBSCRIPTIONS_STANDING_BATCH_SIZE: z.coerce.number().int().min(1).max(2_000).default(subscriptionsDefaults.standingBatchSize),
+  SUBSCRIPTIONS_IDEMPOTENCY_RETENTION_MS: env.durationMs(subscriptionsDefaults.idempotencyRetentionMs),
+  SUBSCRIPTIONS_DECISION_RETENTION_MS: env.durationMs(subscriptionsDefaults.decisionRetentionMs),
 });
 
 /** Parse the environment; throws `ConfigError` naming each bad variable. */
@@ -33,5 +58,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Subscriptio
     loginHashKey: e.LOGIN_HASH_KEY,
     catalogTimeoutMs: e.SUBSCRIPTIONS_CATALOG_TIMEOUT_MS,
     republishOnStart: e.REPUBLISH_ON_START,
+    timeZone: e.SUBSCRIPTIONS_TIME_ZONE,
+    trialSweepIntervalMs: e.SUBSCRIPTIONS_TRIAL_SWEEP_INTERVAL_MS,
+    standingBatchSize: e.SUBSCRIPTIONS_STANDING_BATCH_SIZE,
+    idempotencyRetentionMs: e.SUBSCRIPTIONS_IDEMPOTENCY_RETENTION_MS,
+    decisionRetentionMs: e.SUBSCRIPTIONS_DECISION_RETENTION_MS,
   };
 }

@@ -1,6 +1,7 @@
 import type { IntegrationChangedV1, PackageV1 } from '@sva/contracts';
 import type { Clock } from '@sva/kernel';
 import type { LoginHasher } from './domain/login-keys.ts';
+import type { PlanTerms } from './domain/plan.ts';
 import type { PrismaClient } from './generated/prisma/client.ts';
 import type { TransactionClient } from './generated/prisma/internal/prismaNamespace.ts';
 
@@ -12,6 +13,8 @@ export interface CatalogReader {
   /** The package, or `null` when the catalog has none with that id. */
   getPackage(id: string): Promise<PackageV1 | null>;
   getIntegration(id: string): Promise<IntegrationChangedV1 | null>;
+  /** The service plan (R6), or `null` when the catalog has none with that id. */
+  getPlan(id: string): Promise<PlanTerms | null>;
 }
 
 /** What the use cases work with. Built once in `service.ts`. */
@@ -25,4 +28,8 @@ export interface SubscriptionsContext {
   readonly newSubscriberId: () => string;
   readonly hasher: LoginHasher;
   readonly catalog: CatalogReader;
+  /** The provider's time zone (dates in explanations, report months). */
+  readonly timeZone: string;
+  /** Wake the entitlement refresh worker: call after committing refresh requests. */
+  readonly kickRefresh: () => void;
 }

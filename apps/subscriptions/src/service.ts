@@ -5,15 +5,23 @@ import { createPrismaClient } from '@sva/db';
 import { systemClock, type Clock } from '@sva/kernel';
 import { OutboxRelay } from '@sva/outbox';
 import { busCheck, createHttpApp, createLogger, databaseCheck, openBus, readinessOf, serviceHost, type Logger, type Service } from '@sva/service-kit';
-import type { SubscriptionsConfig } from './config.ts';
+import { subscriptionsDefaults, type SubscriptionsConfig } from './config.ts';
 import type { SubscriptionsContext } from './context.ts';
 import { createLoginHasher } from './domain/login-keys.ts';
 import { PrismaClient } from './generated/prisma/client.ts';
 import { customerRoutes } from './http/customers.routes.ts';
 import { serviceRoutes } from './http/services.routes.ts';
+import { supportRoutes } from './http/support.routes.ts';
 import { catalogEventsConsumer } from './messaging/catalog-events.consumer.ts';
+import { decisionsConsumer } from './messaging/decisions.consumer.ts';
+import { periodicWorker } from './messaging/periodic-worker.ts';
 import { republishEntitlements } from './messaging/republish.ts';
+import { standingConsumer } from './messaging/standing.consumer.ts';
 import { catalogReader } from './repositories/catalog-replica.ts';
+import { pruneIdempotencyKeys } from './repositories/idempotency.ts';
+import { pruneDecisions } from './use-cases/decisions.ts';
+import { drainRefreshQueue } from './use-cases/refresh-queue.ts';
+import { expireTrials } from './use-cases/trials.ts';
 
 /** What the embedded mode and tests may inject instead of the defaults. */
 export interface SubscriptionsDependencies {
@@ -25,28 +33,50 @@ export interface SubscriptionsDependencies {
 
 export const SUBSCRIPTIONS_VERSION = '0.1.0';
 
-/** Build subscriptions: database, bus, outbox relay, catalog consumer and the operator API. */
+/**
+ * Build subscriptions: database, bus, outbox relay, the consumers (catalog, billing standing,
+ * gateway decisions), the background jobs (entitlement refresh queue, trial expiry,
+ * housekeeping) and the operator API.
+ */
 export async function buildSubscriptionsService(config: SubscriptionsConfig, deps: SubscriptionsDependencies = {}): Promise<Service> {
   const logger = deps.logger ?? createLogger({ name: 'subscriptions', level: config.logLevel });
   const db = createPrismaClient(PrismaClient, { url: config.database.url, poolMax: config.database.poolMax });
   const { bus, resources: busResources } = await openBus(config.bus, 'subscriptions', deps.bus);
-  await bus.ensureStream(streams.subscriptions);
-  await bus.ensureStream(streams.catalog);
+  // Streams this service reads are declared here too, so its consumers can start before their publishers.
+  for (const stream of [streams.subscriptions, streams.catalog, streams.billing, streams.gateway]) await bus.ensureStream(stream);
 
   const relay = new OutboxRelay({ db, bus, logger });
+  const clock = deps.clock ?? systemClock;
   const ctx: SubscriptionsContext = {
     db,
     transaction: async (work) => {
-      const result = await db.$transaction(work);
+      // Generous limits: on embedded PGlite (one connection) transactions queue for the connection.
+      const result = await db.$transaction(work, { maxWait: 30_000, timeout: 60_000 });
       relay.kick();
       return result;
     },
-    clock: deps.clock ?? systemClock,
+    clock,
     newId: randomUUID,
     newSubscriberId: () => randomBytes(16).toString('base64url'),
     hasher: createLoginHasher(config.loginHashKey),
     catalog: catalogReader(db, bus, config.catalogTimeoutMs),
+    timeZone: config.timeZone ?? subscriptionsDefaults.timeZone,
+    // The refresh worker is built just below, from this context; it is only kicked once running.
+    kickRefresh: () => refresh.kick(),
   };
+  const refresh = periodicWorker('entitlement-refresh', 1_000, logger, async () => (await drainRefreshQueue(ctx)) > 0);
+  const trialExpiry = periodicWorker('trial-expiry', config.trialSweepIntervalMs ?? subscriptionsDefaults.trialSweepIntervalMs, logger, async () => {
+    const report = await expireTrials(ctx);
+    if (report.queued + report.closed + report.removedDirectly + report.removedAfterExclusion > 0) logger.info(report, 'trials expired');
+    // More due customers than one pass takes: go again (unless all were busy, then wait).
+    return report.customers >= 500 && report.busy < report.customers;
+  });
+  const housekeeping = periodicWorker('housekeeping', 10 * 60_000, logger, async () => {
+    const now = clock.now().getTime();
+    await pruneIdempotencyKeys(db, new Date(now - (config.idempotencyRetentionMs ?? subscriptionsDefaults.idempotencyRetentionMs)));
+    const limit = 10_000;
+    return (await pruneDecisions(ctx, new Date(now - (config.decisionRetentionMs ?? subscriptionsDefaults.decisionRetentionMs)), limit)) === limit;
+  });
 
   const { app, lifecycle } = createHttpApp({
     name: 'subscriptions',
@@ -59,6 +89,7 @@ export async function buildSubscriptionsService(config: SubscriptionsConfig, dep
   });
   customerRoutes(app, ctx);
   serviceRoutes(app, ctx);
+  supportRoutes(app, ctx);
 
   return serviceHost({
     name: 'subscriptions',
@@ -67,7 +98,12 @@ export async function buildSubscriptionsService(config: SubscriptionsConfig, dep
     workers: [
       ...(config.republishOnStart ? [republishEntitlements(bus, db, logger)] : []),
       relay,
-      catalogEventsConsumer(bus, ctx, logger),
+      refresh,
+      catalogEventsConsumer(bus, ctx, logger, ctx.kickRefresh),
+      standingConsumer(bus, ctx, logger, config.standingBatchSize ?? subscriptionsDefaults.standingBatchSize),
+      decisionsConsumer(bus, ctx, logger),
+      trialExpiry,
+      housekeeping,
     ],
     resources: [...busResources, { name: 'database', close: () => db.$disconnect() }],
   });

@@ -3,4 +3,5 @@ import { expect, it } from 'vitest';
 
 it('when the committed migrations are replayed, then the database matches schema.prisma exactly', async () => {
   expect(await migrationsDrift(new URL('../prisma', import.meta.url).pathname)).toBe('');
-});
+  // Replaying on embedded PGlite (no DATABASE_URL) takes tens of seconds on a busy 2-core machine.
+}, 180_000);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   computeEntitlement,
+  entitlementDigest,
   sameEntitlement,
   toEntitlementRecord,
   type CustomerSnapshot,
@@ -110,5 +111,17 @@ describe('entitlements (R11, R12, R15, R17)', () => {
     expect(sameEntitlement(first, second)).toBe(true);
     const cancelled = toEntitlementRecord(computeEntitlement(customer([service('s1', 'cancelled', [held(['mumo'])])]), syncing, hasher, now), ids, 3, now);
     expect(sameEntitlement(first, cancelled)).toBe(false);
+  });
+});
+
+describe('entitlement digests', () => {
+  it('when two records say the same thing in another order, then their digests match; when a grant changes, then they differ', () => {
+    const entitlement = computeEntitlement(customer([service('s1', 'enabled', [held(['mumo', 'kiddle'])])]), syncing, hasher, now);
+    const ids = { integrationId: 'i1', customerId: 'c1', subscriberId: 'sub-123456' };
+    const record = toEntitlementRecord(entitlement, ids, 1, now);
+    const reordered = { ...record, version: 9, grants: [...record.grants].reverse() };
+    expect(entitlementDigest(reordered)).toBe(entitlementDigest(record));
+    const suspended = toEntitlementRecord(computeEntitlement(customer([service('s1', 'suspended_debt', [held(['mumo', 'kiddle'])])]), syncing, hasher, now), ids, 2, now);
+    expect(entitlementDigest(suspended)).not.toBe(entitlementDigest(record));
   });
 });

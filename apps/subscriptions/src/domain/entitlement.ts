@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { EntitlementV1, GrantState, LoginField, LoginKeyV1, SubscriberStatus } from '@sva/contracts';
 import type { LoginHasher } from './login-keys.ts';
 import type { ServiceStatus } from './service-status.ts';
@@ -45,9 +46,15 @@ export interface GrantDecision {
   readonly product: string;
   readonly state: GrantState;
   readonly serviceId: string;
+  /** The service's status as the integration sees it (R17: enabled may read suspended_debt). */
   readonly serviceStatus: ServiceStatus;
+  /** R17: the service is enabled but counts as suspended for debt because the customer is delinquent. */
+  readonly suspendedForDelinquency: boolean;
+  readonly attachmentId: string;
   readonly packageId: string;
   readonly trialEndsAt: Date | null;
+  readonly detachedAt: Date | null;
+  readonly detachReason: HeldPackage['detachReason'];
 }
 
 /** The entitlement of one customer on one integration, before it is versioned and published. */
@@ -120,7 +127,18 @@ export function computeEntitlement(customer: CustomerSnapshot, terms: Integratio
       for (const product of held.products) {
         const current = best.get(product);
         if (!current || rank[state] < rank[current.state]) {
-          best.set(product, { product, state, serviceId: service.id, serviceStatus: status, packageId: held.packageId, trialEndsAt: held.trialEndsAt });
+          best.set(product, {
+            product,
+            state,
+            serviceId: service.id,
+            serviceStatus: status,
+            suspendedForDelinquency: status !== service.status,
+            attachmentId: held.attachmentId,
+            packageId: held.packageId,
+            trialEndsAt: held.trialEndsAt,
+            detachedAt: held.detachedAt,
+            detachReason: held.detachReason,
+          });
         }
       }
     }
@@ -153,13 +171,26 @@ export function toEntitlementRecord(
   };
 }
 
+type Substance = Pick<EntitlementV1, 'status' | 'logins' | 'grants'>;
+
+/** What a record says, ignoring version and time, in a canonical order. */
+function canonical(record: Substance): string {
+  return JSON.stringify([
+    record.status,
+    [...record.logins].map((l) => `${l.key}:${l.verifier}`).sort(),
+    [...record.grants].map((g) => `${g.product}:${g.state}`).sort(),
+  ]);
+}
+
 /** Whether two records say the same thing (ignoring version and time): unchanged records are not republished. */
-export function sameEntitlement(a: Pick<EntitlementV1, 'status' | 'logins' | 'grants'>, b: Pick<EntitlementV1, 'status' | 'logins' | 'grants'>): boolean {
-  const canonical = (record: Pick<EntitlementV1, 'status' | 'logins' | 'grants'>) =>
-    JSON.stringify([
-      record.status,
-      [...record.logins].map((l) => `${l.key}:${l.verifier}`).sort(),
-      [...record.grants].map((g) => `${g.product}:${g.state}`).sort(),
-    ]);
+export function sameEntitlement(a: Substance, b: Substance): boolean {
   return canonical(a) === canonical(b);
+}
+
+/**
+ * A short digest of what a record says (ignoring version and time), kept beside the stored
+ * record so that a recomputation can tell "unchanged" without reading the record back.
+ */
+export function entitlementDigest(record: Substance): string {
+  return createHash('sha256').update(canonical(record)).digest('base64url');
 }

@@ -2,27 +2,103 @@ import { EntitlementV1 } from '@sva/contracts';
 import type { HttpApp } from '@sva/service-kit';
 import { z } from 'zod';
 import type { SubscriptionsContext } from '../context.ts';
-import { customerNotFound } from '../domain/errors.ts';
-import { createCustomer } from '../use-cases/customers.ts';
+import { parseTaxDocument } from '../domain/document.ts';
+import { customerNotFound, invalidCursor, invalidDocument } from '../domain/errors.ts';
+import type { HistoryAction } from '../domain/history.ts';
+import type { ServiceStatus } from '../domain/service-status.ts';
+import { createCustomer, documentKeyOf } from '../use-cases/customers.ts';
+import { customerDecisions } from '../use-cases/decisions.ts';
+import { explainForCustomer } from '../use-cases/explain.ts';
 import { createService } from '../use-cases/services.ts';
-import { CustomerBody, CustomerCreatedResource, CustomerResource, IdParams, ServiceBody } from './schemas.ts';
+import { actorOf, decodeCursor, encodeCursor, idempotent, TimeCursor } from './request-context.ts';
+import {
+  CustomerBody,
+  CustomerCreatedResource,
+  CustomerListQuery,
+  CustomerResource,
+  CustomerSummary,
+  DecisionItem,
+  DecisionsQuery,
+  ExplainQuery,
+  ExplanationResource,
+  HistoryItem,
+  HistoryQuery,
+  IdempotentHeaders,
+  IdParams,
+  page,
+  ServiceBody,
+  ServiceCreatedResource,
+} from './schemas.ts';
 
 const tags = ['customers'];
 
 export function customerRoutes(app: HttpApp, ctx: SubscriptionsContext): void {
   app.post('/v1/customers', {
-    schema: { tags, summary: 'Register a customer (CPF/CNPJ validated, never stored in plaintext)', body: CustomerBody, response: { 201: CustomerCreatedResource } },
-  }, async (request, reply) => reply.code(201).send(await createCustomer(ctx, request.body)));
+    schema: {
+      tags,
+      summary: 'Register a customer',
+      description: 'The CPF/CNPJ is validated (check digits) and kept only as a keyed hash and a masked form. Safe to retry with an Idempotency-Key.',
+      headers: IdempotentHeaders,
+      body: CustomerBody,
+      response: { 201: CustomerCreatedResource },
+    },
+  }, async (request, reply) =>
+    idempotent(ctx, request, reply, 'create-customer', {}, 201, (idempotency) => createCustomer(ctx, request.body, { actor: actorOf(request), idempotency })),
+  );
+
+  app.get('/v1/customers', {
+    schema: {
+      tags,
+      summary: 'List customers, newest first, or find one by CPF/CNPJ or customer code',
+      querystring: CustomerListQuery,
+      response: { 200: page(CustomerSummary) },
+    },
+  }, async (request) => {
+    const { limit, cursor, document, code } = request.query;
+    const after = decodeCursor(cursor, TimeCursor);
+    let documentKey: string | undefined;
+    if (document !== undefined) {
+      const parsed = parseTaxDocument(document);
+      if (!parsed) throw invalidDocument();
+      documentKey = documentKeyOf(ctx, parsed.digits);
+    }
+    const rows = await ctx.db.customer.findMany({
+      where: {
+        ...(documentKey ? { documentKey } : {}),
+        ...(code ? { code } : {}),
+        ...(after ? { OR: [{ createdAt: { lt: new Date(after.at) } }, { createdAt: new Date(after.at), id: { lt: after.id } }] } : {}),
+      },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: limit + 1,
+    });
+    const items = rows.slice(0, limit);
+    const last = items[items.length - 1];
+    return {
+      items: items.map((c) => ({
+        id: c.id,
+        name: c.name,
+        documentType: c.documentType as 'cpf' | 'cnpj',
+        documentMasked: c.documentMasked,
+        email: c.email,
+        code: c.code,
+        delinquent: c.delinquent,
+        createdAt: c.createdAt.toISOString(),
+      })),
+      nextCursor: rows.length > limit && last ? encodeCursor({ at: last.createdAt.toISOString(), id: last.id }) : null,
+    };
+  });
 
   app.get('/v1/customers/:id', {
-    schema: { tags, summary: "A customer with services, packages and entitlements", params: IdParams, response: { 200: CustomerResource } },
+    schema: { tags, summary: 'A customer with services, packages (with prices) and entitlements', params: IdParams, response: { 200: CustomerResource } },
   }, async (request) => {
     const customer = await ctx.db.customer.findUnique({
       where: { id: request.params.id },
-      include: { services: { include: { packages: { orderBy: { attachedAt: 'asc' } } }, orderBy: { createdAt: 'asc' } } },
+      include: { services: { include: { packages: { orderBy: [{ attachedAt: 'asc' }, { id: 'asc' }] } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] } },
     });
     if (!customer) throw customerNotFound(request.params.id);
     const entitlements = await ctx.db.entitlement.findMany({ where: { customerId: customer.id }, orderBy: { integrationId: 'asc' } });
+    const packageIds = [...new Set(customer.services.flatMap((s) => s.packages.map((p) => p.packageId)))];
+    const names = new Map((await ctx.db.knownPackage.findMany({ where: { id: { in: packageIds } }, select: { id: true, description: true } })).map((p) => [p.id, p.description]));
     return {
       id: customer.id,
       name: customer.name,
@@ -31,16 +107,20 @@ export function customerRoutes(app: HttpApp, ctx: SubscriptionsContext): void {
       email: customer.email,
       code: customer.code,
       delinquent: customer.delinquent,
+      standingReason: customer.standingReason,
       services: customer.services.map((service) => ({
         id: service.id,
         planId: service.planId,
-        status: service.status as z.infer<typeof CustomerResource>['services'][number]['status'],
+        status: service.status as ServiceStatus,
         authLogin: service.authLogin,
         packages: service.packages.map((held) => ({
           id: held.id,
           serviceId: held.serviceId,
           packageId: held.packageId,
+          packageDescription: names.get(held.packageId) ?? null,
           priceCents: held.priceCents,
+          priceOverridden: held.priceOverridden,
+          fromPlan: held.fromPlan,
           trialEndsAt: held.trialEndsAt?.toISOString() ?? null,
           attachedAt: held.attachedAt.toISOString(),
           detachedAt: held.detachedAt?.toISOString() ?? null,
@@ -55,6 +135,93 @@ export function customerRoutes(app: HttpApp, ctx: SubscriptionsContext): void {
   });
 
   app.post('/v1/customers/:id/services', {
-    schema: { tags, summary: 'Give the customer a new service (contracted plan instance)', params: IdParams, body: ServiceBody, response: { 201: z.object({ id: z.uuid() }) } },
-  }, async (request, reply) => reply.code(201).send(await createService(ctx, { customerId: request.params.id, ...request.body })));
+    schema: {
+      tags,
+      summary: 'Give the customer a new service (contracted plan instance)',
+      description:
+        'With a plan, the service gets the plan\'s active packages (R11): trial packages end after their trial days and are then removed automatically. Refused with SUBSCRIPTIONS_SINGLE_PACKAGE (R10) when a plan package would be a second package of a single-package integration. Safe to retry with an Idempotency-Key.',
+      params: IdParams,
+      headers: IdempotentHeaders,
+      body: ServiceBody,
+      response: { 201: ServiceCreatedResource },
+    },
+  }, async (request, reply) =>
+    idempotent(ctx, request, reply, 'create-service', request.params, 201, (idempotency) =>
+      createService(ctx, { customerId: request.params.id, ...request.body }, { actor: actorOf(request), idempotency }),
+    ),
+  );
+
+  app.get('/v1/customers/:id/history', {
+    schema: {
+      tags,
+      summary: 'Who changed what and when: attachments, prices (old/new), service status, trials, standing',
+      params: IdParams,
+      querystring: HistoryQuery,
+      response: { 200: page(HistoryItem) },
+    },
+  }, async (request) => {
+    const { limit, cursor } = request.query;
+    const before = decodeCursor(cursor, z.object({ id: z.string().regex(/^\d{1,19}$/) }));
+    if (!(await ctx.db.customer.findUnique({ where: { id: request.params.id }, select: { id: true } }))) throw customerNotFound(request.params.id);
+    const rows = await ctx.db.historyEntry.findMany({
+      where: { customerId: request.params.id, ...(before ? { id: { lt: BigInt(before.id) } } : {}) },
+      orderBy: { id: 'desc' },
+      take: limit + 1,
+    });
+    const items = rows.slice(0, limit);
+    const last = items[items.length - 1];
+    return {
+      items: items.map((row) => ({
+        id: row.id.toString(),
+        at: row.at.toISOString(),
+        actor: row.actor,
+        action: row.action as HistoryAction,
+        serviceId: row.serviceId,
+        attachmentId: row.attachmentId,
+        packageId: row.packageId,
+        oldPriceCents: row.oldPriceCents,
+        newPriceCents: row.newPriceCents,
+        oldStatus: row.oldStatus,
+        newStatus: row.newStatus,
+        reason: row.reason,
+      })),
+      nextCursor: rows.length > limit && last ? encodeCursor({ id: last.id.toString() }) : null,
+    };
+  });
+
+  app.get('/v1/customers/:id/explain', {
+    schema: {
+      tags: ['support'],
+      summary: 'May this customer use a product now, and why (R15)',
+      description:
+        'Answers per integration with the reason code the gateway gives NEO in the same state, and why in words a support agent can read to the customer: "service … is suspended for debt", "package X is not in plan Y and the plan locks packages", "the trial of package … ended on 2026-11-03".',
+      params: IdParams,
+      querystring: ExplainQuery,
+      response: { 200: ExplanationResource },
+    },
+  }, async (request) => explainForCustomer(ctx, request.params.id, request.query.product, request.query.integrationId));
+
+  app.get('/v1/customers/:id/decisions', {
+    schema: {
+      tags: ['support'],
+      summary: 'The gateway\'s authorisation decisions for this customer, newest first (audit)',
+      params: IdParams,
+      querystring: DecisionsQuery,
+      response: { 200: page(DecisionItem) },
+    },
+  }, async (request) => {
+    const { limit, cursor, product } = request.query;
+    const position = decodeCursor(cursor, TimeCursor);
+    if (!(await ctx.db.customer.findUnique({ where: { id: request.params.id }, select: { id: true } }))) throw customerNotFound(request.params.id);
+    if (position && !/^\d+$/.test(position.id)) throw invalidCursor();
+    const rows = await customerDecisions(ctx, request.params.id, {
+      limit: limit + 1,
+      product,
+      before: position ? { at: new Date(position.at), id: BigInt(position.id) } : undefined,
+    });
+    const items = rows.slice(0, limit);
+    const last = items[items.length - 1];
+    return { items, nextCursor: rows.length > limit && last ? encodeCursor({ at: last.at, id: last.id }) : null };
+  });
 }
+

@@ -1,9 +1,10 @@
-import { GetIntegrationReplyV1, GetPackageReplyV1, PackageGrantV1, subjects, type IntegrationChangedV1, type PackageV1 } from '@sva/contracts';
+import { GetIntegrationReplyV1, GetPackageReplyV1, GetPlanReplyV1, PackageGrantV1, PlanPackageV1, subjects, type IntegrationChangedV1, type PackageV1, type PlanV1 } from '@sva/contracts';
 import type { Bus } from '@sva/bus';
 import { requestJson } from '@sva/service-kit';
 import { z } from 'zod';
 import type { CatalogReader, SubscriptionsDb, Tx } from '../context.ts';
 import { catalogUnavailable } from '../domain/errors.ts';
+import type { PlanTerms } from '../domain/plan.ts';
 
 /** Keep an integration as announced, unless a newer version is already kept. Returns true when it changed. */
 export async function keepIntegration(tx: Tx, integration: IntegrationChangedV1): Promise<boolean> {
@@ -29,7 +30,22 @@ export async function keepPackage(tx: Tx, pkg: PackageV1): Promise<boolean> {
   return created.count > 0;
 }
 
+/** Keep a plan as announced (R6), unless a newer version is already kept. Returns true when it changed. */
+export async function keepPlan(tx: Tx, plan: PlanV1): Promise<boolean> {
+  const data = { name: plan.name, active: plan.active, lockPackages: plan.lockPackages, packages: plan.packages, version: plan.version };
+  const updated = await tx.knownPlan.updateMany({ where: { id: plan.planId, version: { lt: plan.version } }, data });
+  if (updated.count > 0) return true;
+  const created = await tx.knownPlan.createMany({ data: [{ id: plan.planId, ...data }], skipDuplicates: true });
+  return created.count > 0;
+}
+
 const Grants = z.array(PackageGrantV1);
+const PlanPackages = z.array(PlanPackageV1);
+
+/** The packages of a kept plan, parsed. */
+export function planPackagesOf(row: { packages: unknown }): z.output<typeof PlanPackages> {
+  return PlanPackages.parse(row.packages);
+}
 
 /** The grants of a kept package, parsed. */
 export function grantsOf(row: { grants: unknown }): z.output<typeof Grants> {
@@ -78,5 +94,18 @@ export function catalogReader(db: SubscriptionsDb, bus: Bus, timeoutMs: number):
       if (reply.integration) await db.$transaction((tx) => keepIntegration(tx, reply.integration!));
       return reply.integration;
     },
+    async getPlan(id) {
+      const kept = await db.knownPlan.findUnique({ where: { id } });
+      if (kept) return planTermsOf(kept);
+      const reply = await ask(subjects.rpc.catalogGetPlan, { planId: id }, GetPlanReplyV1);
+      if (!reply.plan) return null;
+      await db.$transaction((tx) => keepPlan(tx, reply.plan!));
+      return planTermsOf({ ...reply.plan, id: reply.plan.planId });
+    },
   };
+}
+
+/** The rule fields of a plan (R6, R8, R9, R11). */
+export function planTermsOf(row: { id: string; name: string; active: boolean; lockPackages: boolean; packages: unknown }): PlanTerms {
+  return { id: row.id, name: row.name, active: row.active, lockPackages: row.lockPackages, packages: planPackagesOf(row) };
 }

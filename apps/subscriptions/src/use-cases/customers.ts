@@ -1,6 +1,8 @@
 import type { SubscriptionsContext } from '../context.ts';
 import { maskTaxDocument, parseTaxDocument } from '../domain/document.ts';
 import { duplicateCustomer, invalidDocument } from '../domain/errors.ts';
+import { recordHistory } from '../repositories/history.ts';
+import { actorOf, runCommand, type CommandOptions } from './command.ts';
 import { uniqueViolation } from './unique-violation.ts';
 
 export interface CreateCustomerInput {
@@ -26,25 +28,33 @@ export interface CustomerCreated {
  * a masked form: enough to find the customer, to let NEO users log in with it (R2), and for
  * support to recognise it.
  */
-export async function createCustomer(ctx: SubscriptionsContext, input: CreateCustomerInput): Promise<CustomerCreated> {
+export async function createCustomer(ctx: SubscriptionsContext, input: CreateCustomerInput, options: CommandOptions = {}): Promise<CustomerCreated> {
   const document = parseTaxDocument(input.document);
   if (!document) throw invalidDocument();
   const data = {
     id: ctx.newId(),
     name: input.name,
     documentType: document.type,
-    documentKey: ctx.hasher.key('cpf_cnpj', document.digits),
+    documentKey: documentKeyOf(ctx, document.digits),
     documentVerifier: ctx.hasher.verifier('cpf_cnpj', document.digits),
     documentMasked: maskTaxDocument(document),
     email: input.email?.trim().toLowerCase() ?? null,
     code: input.code?.trim() ?? null,
   };
   try {
-    await ctx.transaction((tx) => tx.customer.create({ data }));
+    return await runCommand(ctx, options, async (tx) => {
+      await tx.customer.create({ data });
+      await recordHistory(tx, { customerId: data.id, action: 'customer_created', actor: actorOf(options), at: ctx.clock.now() });
+      return { id: data.id, name: data.name, documentType: document.type, documentMasked: data.documentMasked, email: data.email, code: data.code };
+    });
   } catch (error) {
     const fields = uniqueViolation(error);
     if (fields) throw duplicateCustomer(fields.some((f) => f.includes('code')) ? 'code' : 'document');
     throw error;
   }
-  return { id: data.id, name: data.name, documentType: document.type, documentMasked: data.documentMasked, email: data.email, code: data.code };
+}
+
+/** The key a CPF/CNPJ is found by (the same key NEO logins by CPF use, R2). */
+export function documentKeyOf(ctx: SubscriptionsContext, digits: string): string {
+  return ctx.hasher.key('cpf_cnpj', digits);
 }

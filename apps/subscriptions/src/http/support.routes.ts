@@ -1,0 +1,28 @@
+import type { HttpApp } from '@sva/service-kit';
+import type { SubscriptionsContext } from '../context.ts';
+import { activeSubscribersReport } from '../use-cases/decisions.ts';
+import { explainForSubscriber } from '../use-cases/explain.ts';
+import { ActiveSubscribersReport, ExplanationResource, ReportQuery, SubscriberExplainQuery, SubscriberParams } from './schemas.ts';
+
+/** The support view by subscriber id (what NEO reports), and the monthly report. */
+export function supportRoutes(app: HttpApp, ctx: SubscriptionsContext): void {
+  app.get('/v1/subscribers/:subscriberId/explain', {
+    schema: {
+      tags: ['support'],
+      summary: 'May this subscriber use a product now, and why (R15) — by the subscriber id NEO knows',
+      params: SubscriberParams,
+      querystring: SubscriberExplainQuery,
+      response: { 200: ExplanationResource },
+    },
+  }, async (request) => explainForSubscriber(ctx, request.params.subscriberId, request.query.product));
+
+  app.get('/v1/reports/active-subscribers', {
+    schema: {
+      tags: ['reports'],
+      summary: 'Active subscribers per product in a month',
+      description: 'Distinct subscribers with at least one allowed authorisation per integration and product in the month (provider time zone), from the gateway\'s decisions.',
+      querystring: ReportQuery,
+      response: { 200: ActiveSubscribersReport },
+    },
+  }, async (request) => ({ month: request.query.month, timeZone: ctx.timeZone, items: await activeSubscribersReport(ctx, request.query.month) }));
+}

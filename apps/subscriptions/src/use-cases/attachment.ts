@@ -1,0 +1,35 @@
+/** A package on a service, as the API shows it. */
+export interface Attachment {
+  readonly id: string;
+  readonly serviceId: string;
+  readonly packageId: string;
+  readonly priceCents: number;
+  /** R7: true when the price was set for this customer; otherwise it follows the catalog. */
+  readonly priceOverridden: boolean;
+  /** R11: given by the service's plan. */
+  readonly fromPlan: boolean;
+  readonly trialEndsAt: string | null;
+  readonly attachedAt: string;
+}
+
+export function toAttachment(row: {
+  id: string;
+  serviceId: string;
+  packageId: string;
+  priceCents: number;
+  priceOverridden: boolean;
+  fromPlan: boolean;
+  trialEndsAt: Date | null;
+  attachedAt: Date;
+}): Attachment {
+  return {
+    id: row.id,
+    serviceId: row.serviceId,
+    packageId: row.packageId,
+    priceCents: row.priceCents,
+    priceOverridden: row.priceOverridden,
+    fromPlan: row.fromPlan,
+    trialEndsAt: row.trialEndsAt?.toISOString() ?? null,
+    attachedAt: row.attachedAt.toISOString(),
+  };
+}
