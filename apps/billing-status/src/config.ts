@@ -1,14 +1,32 @@
 import { baseEnv, databaseEnv, env, parseEnv, readBaseConfig, readDatabaseConfig, type BaseConfig, type DatabaseConfig } from '@sva/service-kit';
 import { z } from 'zod';
+import { isTimeZone, TIME_OF_DAY } from './domain/settings.ts';
 
 /** Everything billing-status needs to run. Built from the environment by `loadConfig`, or by hand. */
 export interface BillingConfig extends BaseConfig {
   readonly database: DatabaseConfig;
   readonly apiKeys: readonly string[];
-  /** R16: days after the due date before an unpaid invoice makes the customer delinquent. */
+  /**
+   * Defaults of the provider settings (R16), used until an operator saves settings through
+   * `PUT /v1/settings` (the database then wins). Days after the due date before an unpaid
+   * invoice makes the customer delinquent.
+   */
   readonly graceDays: number;
-  /** Calendar dates (due dates, "today") are read in this zone. */
+  /** Default: calendar dates (due dates, "today") and the evaluation time are read in this zone. */
   readonly timeZone: string;
+  /** Default: the longest trust unblock an operator may grant (0 disables them). */
+  readonly maxTrustUnblockDays: number;
+  /** Default: `HH:MM` at which the daily evaluation runs, in `timeZone`. */
+  readonly dailyEvaluationTime: string;
+  /**
+   * How often each replica checks whether the daily evaluation is due and whether a trust
+   * unblock has run out. The pass itself runs once per day across replicas.
+   */
+  readonly schedulerIntervalMs: number;
+  /** Customers judged per transaction by the daily evaluation. */
+  readonly evaluationBatchSize: number;
+  /** Batches of the daily evaluation judged at once (keep below the pool size). */
+  readonly evaluationConcurrency: number;
 }
 
 const Env = z.object({
@@ -16,14 +34,12 @@ const Env = z.object({
   ...databaseEnv('BILLING'),
   BILLING_API_KEYS: env.list().pipe(z.array(z.string().min(24, 'each key needs at least 24 characters')).min(1)),
   BILLING_GRACE_DAYS: z.coerce.number().int().min(0).max(365).default(5),
-  BILLING_TIME_ZONE: z.string().default('America/Sao_Paulo').refine((zone) => {
-    try {
-      new Intl.DateTimeFormat('en', { timeZone: zone });
-      return true;
-    } catch {
-      return false;
-    }
-  }, 'must be an IANA time zone such as America/Sao_Paulo'),
+  BILLING_TIME_ZONE: z.string().default('America/Sao_Paulo').refine(isTimeZone, 'must be an IANA time zone such as America/Sao_Paulo'),
+  BILLING_MAX_TRUST_UNBLOCK_DAYS: z.coerce.number().int().min(0).max(365).default(7),
+  BILLING_DAILY_EVALUATION_TIME: z.string().regex(TIME_OF_DAY, 'must be HH:MM (24 h), e.g. 06:00').default('06:00'),
+  BILLING_SCHEDULER_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(15_000),
+  BILLING_EVALUATION_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(2_000),
+  BILLING_EVALUATION_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
 });
 
 /** Parse the environment; throws `ConfigError` naming each bad variable. */
@@ -35,5 +51,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): BillingConf
     apiKeys: e.BILLING_API_KEYS,
     graceDays: e.BILLING_GRACE_DAYS,
     timeZone: e.BILLING_TIME_ZONE,
+    maxTrustUnblockDays: e.BILLING_MAX_TRUST_UNBLOCK_DAYS,
+    dailyEvaluationTime: e.BILLING_DAILY_EVALUATION_TIME,
+    schedulerIntervalMs: e.BILLING_SCHEDULER_INTERVAL_MS,
+    evaluationBatchSize: e.BILLING_EVALUATION_BATCH_SIZE,
+    evaluationConcurrency: e.BILLING_EVALUATION_CONCURRENCY,
   };
 }

@@ -1,3 +1,5 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Bus } from '@sva/bus';
 import { streams } from '@sva/contracts';
 import { createPrismaClient } from '@sva/db';
@@ -7,7 +9,11 @@ import { busCheck, createHttpApp, createLogger, databaseCheck, openBus, readines
 import type { BillingConfig } from './config.ts';
 import type { BillingContext } from './context.ts';
 import { PrismaClient } from './generated/prisma/client.ts';
-import { billingRoutes } from './http/billing.routes.ts';
+import { invoiceRoutes } from './http/invoices.routes.ts';
+import { settingsRoutes } from './http/settings.routes.ts';
+import { standingRoutes } from './http/standing.routes.ts';
+import { invoiceFactsConsumer } from './messaging/invoice-facts.consumer.ts';
+import { evaluationScheduler } from './messaging/scheduler.ts';
 
 /** What the embedded mode and tests may inject instead of the defaults. */
 export interface BillingDependencies {
@@ -18,24 +24,38 @@ export interface BillingDependencies {
 
 export const BILLING_VERSION = '0.1.0';
 
-/** Build billing-status: database, bus, outbox relay and the invoice-facts API. */
+/**
+ * Build billing-status: database, bus (it owns streams `BILLING` and `FINANCE`), outbox relay, the
+ * invoice-facts consumer, the evaluation scheduler and the HTTP API.
+ */
 export async function buildBillingService(config: BillingConfig, deps: BillingDependencies = {}): Promise<Service> {
   const logger = deps.logger ?? createLogger({ name: 'billing-status', level: config.logLevel });
   const db = createPrismaClient(PrismaClient, { url: config.database.url, poolMax: config.database.poolMax });
   const { bus, resources: busResources } = await openBus(config.bus, 'billing-status', deps.bus);
   await bus.ensureStream(streams.billing);
+  await bus.ensureStream(streams.finance);
 
-  const relay = new OutboxRelay({ db, bus, logger });
+  // Standing changes come in bursts (the daily evaluation): larger batches publish them sooner.
+  const relay = new OutboxRelay({ db, bus, logger, batchSize: 1_000 });
   const ctx: BillingContext = {
     db,
-    transaction: async (work) => {
-      const result = await db.$transaction(work);
+    transaction: async (work, options) => {
+      const result = await db.$transaction(work, options?.timeoutMs ? { timeout: options.timeoutMs, maxWait: 30_000 } : undefined);
       relay.kick();
       return result;
     },
     clock: deps.clock ?? systemClock,
-    graceDays: config.graceDays,
-    timeZone: config.timeZone,
+    defaultSettings: {
+      graceDays: config.graceDays,
+      maxTrustUnblockDays: config.maxTrustUnblockDays,
+      dailyEvaluationTime: config.dailyEvaluationTime,
+      timeZone: config.timeZone,
+    },
+    newId: randomUUID,
+    runner: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
+    evaluationBatchSize: config.evaluationBatchSize,
+    // On embedded PGlite (one connection) parallel batches would only queue.
+    evaluationConcurrency: Math.min(config.evaluationConcurrency, config.database.poolMax),
   };
 
   const { app, lifecycle } = createHttpApp({
@@ -47,13 +67,17 @@ export async function buildBillingService(config: BillingConfig, deps: BillingDe
     securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } },
     apiKeys: config.apiKeys,
   });
-  billingRoutes(app, ctx);
+  const scheduler = evaluationScheduler(ctx, logger, config.schedulerIntervalMs);
+  invoiceRoutes(app, ctx);
+  standingRoutes(app, ctx, { launchEvaluation: scheduler.launch });
+  settingsRoutes(app, ctx);
 
   return serviceHost({
     name: 'billing-status',
     logger,
     http: { app, lifecycle, ...config.http },
-    workers: [relay],
+    // Stopped in this order: nothing writes to the outbox once the relay stops last.
+    workers: [invoiceFactsConsumer(bus, ctx, logger), scheduler, relay],
     resources: [...busResources, { name: 'database', close: () => db.$disconnect() }],
   });
 }
