@@ -1,5 +1,7 @@
+import { hostname } from 'node:os';
 import { baseEnv, env, parseEnv, readBaseConfig, type BaseConfig } from '@sva/service-kit';
 import { z } from 'zod';
+import type { StalePolicy } from './domain/decisions.ts';
 
 /** Everything the gateway needs to run. Built from the environment by `loadConfig`, or by hand (embedded mode, tests). */
 export interface GatewayConfig extends BaseConfig {
@@ -9,11 +11,29 @@ export interface GatewayConfig extends BaseConfig {
   readonly allowTtlSeconds: number;
   /** TTL for denials: short, so a customer who pays gets access back quickly. */
   readonly denyTtlSeconds: number;
-  /** Identify failures allowed per client address per minute before 429. */
+  /** R14: identify failures allowed per client address per minute before a lockout (429). */
   readonly identifyFailuresPerAddress: number;
-  /** Identify failures allowed per login per 15 minutes before 429 (credential stuffing on one account). */
+  /** R14: identify failures allowed per login per 15 minutes before a lockout (credential stuffing on one account). */
   readonly identifyFailuresPerLogin: number;
+  /** Longest lockout: lockouts double from the window's length (1 min per address, 15 min per login) up to this. */
+  readonly identifyMaxLockoutSeconds: number;
   readonly trustProxy: boolean;
+  /** Log a line per callback request (off by default: the hot path; failures are logged anyway). */
+  readonly logCallbackRequests: boolean;
+  /** Past this staleness (the bus unreachable that long) the policy applies. */
+  readonly maxStalenessSeconds: number;
+  /** `serve`: keep answering from the last view; `deny`: authorise answers `view_stale`. */
+  readonly stalePolicy: StalePolicy;
+  /** Keep a view snapshot no older than this in the object store (fresh replicas start from it); 0: never write one. */
+  readonly snapshotIntervalSeconds: number;
+  /** Start from the stored snapshot when one fits (else replay every key). */
+  readonly useSnapshots: boolean;
+  /** Names this replica in audit batches. */
+  readonly gatewayId: string;
+  /** Audit: decisions per batch, longest wait before a partial batch goes, most decisions held while the bus is away. */
+  readonly auditBatchSize: number;
+  readonly auditFlushMs: number;
+  readonly auditMaxBuffered: number;
 }
 
 const Env = z.object({
@@ -23,8 +43,23 @@ const Env = z.object({
   GATEWAY_DENY_TTL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(30),
   GATEWAY_IDENTIFY_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).default(30),
   GATEWAY_IDENTIFY_FAILURES_PER_LOGIN: z.coerce.number().int().min(1).default(10),
+  GATEWAY_IDENTIFY_MAX_LOCKOUT_SECONDS: z.coerce.number().int().min(60).default(3_600),
   GATEWAY_TRUST_PROXY: env.bool(false),
+  GATEWAY_LOG_CALLBACK_REQUESTS: env.bool(false),
+  GATEWAY_MAX_STALENESS_SECONDS: z.coerce.number().int().min(1).default(300),
+  GATEWAY_STALE_POLICY: z.enum(['serve', 'deny']).default('serve'),
+  GATEWAY_SNAPSHOT_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(300),
+  GATEWAY_USE_SNAPSHOTS: env.bool(true),
+  GATEWAY_ID: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (at most 64)').optional(),
+  GATEWAY_AUDIT_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1_000),
+  GATEWAY_AUDIT_FLUSH_MS: z.coerce.number().int().min(10).default(1_000),
+  GATEWAY_AUDIT_MAX_BUFFERED: z.coerce.number().int().min(100).default(200_000),
 });
+
+/** Default replica name: the host name (the pod name on Kubernetes), cut to what batches accept. */
+export function defaultGatewayId(): string {
+  return hostname().replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 64) || 'neo-gateway';
+}
 
 /** Parse the environment; throws `ConfigError` naming each bad variable. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): GatewayConfig {
@@ -36,6 +71,34 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): GatewayConf
     denyTtlSeconds: e.GATEWAY_DENY_TTL_SECONDS,
     identifyFailuresPerAddress: e.GATEWAY_IDENTIFY_FAILURES_PER_ADDRESS,
     identifyFailuresPerLogin: e.GATEWAY_IDENTIFY_FAILURES_PER_LOGIN,
+    identifyMaxLockoutSeconds: e.GATEWAY_IDENTIFY_MAX_LOCKOUT_SECONDS,
     trustProxy: e.GATEWAY_TRUST_PROXY,
+    logCallbackRequests: e.GATEWAY_LOG_CALLBACK_REQUESTS,
+    maxStalenessSeconds: e.GATEWAY_MAX_STALENESS_SECONDS,
+    stalePolicy: e.GATEWAY_STALE_POLICY,
+    snapshotIntervalSeconds: e.GATEWAY_SNAPSHOT_INTERVAL_SECONDS,
+    useSnapshots: e.GATEWAY_USE_SNAPSHOTS,
+    gatewayId: e.GATEWAY_ID ?? defaultGatewayId(),
+    auditBatchSize: e.GATEWAY_AUDIT_BATCH_SIZE,
+    auditFlushMs: e.GATEWAY_AUDIT_FLUSH_MS,
+    auditMaxBuffered: e.GATEWAY_AUDIT_MAX_BUFFERED,
   };
 }
+
+/** The settings `loadConfig` defaults to, beyond the base ones and the hash key (the embedded mode and tests start from these). */
+export const gatewayDefaults = {
+  allowTtlSeconds: 300,
+  denyTtlSeconds: 30,
+  identifyFailuresPerAddress: 30,
+  identifyFailuresPerLogin: 10,
+  identifyMaxLockoutSeconds: 3_600,
+  trustProxy: false,
+  logCallbackRequests: false,
+  maxStalenessSeconds: 300,
+  stalePolicy: 'serve',
+  snapshotIntervalSeconds: 300,
+  useSnapshots: true,
+  auditBatchSize: 1_000,
+  auditFlushMs: 1_000,
+  auditMaxBuffered: 200_000,
+} as const satisfies Partial<GatewayConfig>;

@@ -1,34 +1,17 @@
-import type { EntitlementV1, GatewayIntegrationV1 } from '@sva/contracts';
+import { AuthoriseReasonV1, GrantState } from '@sva/contracts';
 import { describe, expect, it } from 'vitest';
-import { authorise } from './decisions.ts';
+import { authorise, authoriseSubscriber, decisionFor, withStaleness } from './decisions.ts';
 
-const integration: GatewayIntegrationV1 = {
-  integrationId: '0b9f8a84-8a39-4d6f-9b6f-6f0f7f0e5d11',
-  version: 1,
-  active: true,
-  loginField: 'cpf_cnpj',
-  syncSubscriptionStatus: true,
-  secretVerifiers: [{ sha256: 'x'.repeat(43), validUntil: null }],
-};
-
-const entitlement = (grants: EntitlementV1['grants']): EntitlementV1 => ({
-  integrationId: integration.integrationId,
-  customerId: '6f7b3c1e-2f43-4c1a-9a51-0d6a3c2b1e01',
-  subscriberId: 'sub-0123456789',
-  version: 1,
-  status: 'active',
-  logins: [],
-  grants,
-  changedAt: '2026-11-28T00:00:00.000Z',
-});
+const active = { active: true };
+const holding = (state: GrantState) => ({ grants: [{ product: 'mumo', state }] });
 
 describe('authorise (R1, R15)', () => {
   it('R15: when the product is granted and active, then it is allowed', () => {
-    expect(authorise(integration, entitlement([{ product: 'mumo', state: 'active' }]), 'mumo')).toEqual({ allowed: true, reason: 'subscribed' });
+    expect(authorise(active, holding('active'), 'mumo')).toEqual({ allowed: true, reason: 'subscribed' });
   });
 
   it('R15: when the product is not among the grants, then not_subscribed', () => {
-    expect(authorise(integration, entitlement([{ product: 'mumo', state: 'active' }]), 'kiddle')).toEqual({ allowed: false, reason: 'not_subscribed' });
+    expect(authorise(active, holding('active'), 'kiddle')).toEqual({ allowed: false, reason: 'not_subscribed' });
   });
 
   it.each([
@@ -38,17 +21,34 @@ describe('authorise (R1, R15)', () => {
     ['trial_ended', 'trial_ended'],
     ['cancelled', 'service_cancelled'],
   ] as const)('R15: when the grant is %s, then it is denied with %s', (state, reason) => {
-    expect(authorise(integration, entitlement([{ product: 'mumo', state }]), 'mumo')).toEqual({ allowed: false, reason });
+    expect(authorise(active, holding(state), 'mumo')).toEqual({ allowed: false, reason });
+  });
+
+  it('R15: every grant state maps to a reason of the contract, and only active allows', () => {
+    for (const state of GrantState.options) {
+      const decision = authoriseSubscriber(true, true, state);
+      expect(AuthoriseReasonV1.options).toContain(decision.reason);
+      expect(decision.allowed).toBe(state === 'active');
+    }
   });
 
   it('R1: when the integration is inactive, then nobody is authorised', () => {
-    expect(authorise({ ...integration, active: false }, entitlement([{ product: 'mumo', state: 'active' }]), 'mumo')).toEqual({
-      allowed: false,
-      reason: 'integration_inactive',
-    });
+    expect(authorise({ active: false }, holding('active'), 'mumo')).toEqual({ allowed: false, reason: 'integration_inactive' });
   });
 
   it('when the subscriber is unknown, then unknown_subscriber', () => {
-    expect(authorise(integration, undefined, 'mumo')).toEqual({ allowed: false, reason: 'unknown_subscriber' });
+    expect(authorise(active, undefined, 'mumo')).toEqual({ allowed: false, reason: 'unknown_subscriber' });
+  });
+
+  it('when the view is too stale, then the deny policy answers view_stale and the serve policy keeps the decision', () => {
+    const allowed = decisionFor('subscribed');
+    expect(withStaleness(allowed, true, 'deny')).toEqual({ allowed: false, reason: 'view_stale' });
+    expect(withStaleness(allowed, true, 'serve')).toBe(allowed);
+    expect(withStaleness(allowed, false, 'deny')).toBe(allowed);
+  });
+
+  it('when the same reason is decided twice, then the same frozen decision is returned (no allocation)', () => {
+    expect(authoriseSubscriber(true, true, 'active')).toBe(authoriseSubscriber(true, true, 'active'));
+    expect(Object.isFrozen(decisionFor('not_subscribed'))).toBe(true);
   });
 });

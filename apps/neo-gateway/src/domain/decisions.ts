@@ -1,20 +1,12 @@
-import type { EntitlementV1, GatewayIntegrationV1, GrantState, SubscriberStatus } from '@sva/contracts';
+import type { AuthoriseReasonV1, GrantState, SubscriberStatus } from '@sva/contracts';
 
 /**
- * Why authorise answered as it did (R15). `subscribed` is the only reason that allows; the
+ * Why authorise answered as it did (R1, R15). `subscribed` is the only reason that allows; the
  * others name what a support agent would look at first. The subscriptions service's "explain"
- * view words the same states for people.
+ * view words the same states for people. `view_stale` is the gateway's own: its view is older
+ * than the configured maximum and the policy is to deny.
  */
-export type AuthoriseReason =
-  | 'subscribed'
-  | 'not_subscribed'
-  | 'service_suspended_debt'
-  | 'service_suspended_request'
-  | 'service_pending_installation'
-  | 'service_cancelled'
-  | 'trial_ended'
-  | 'integration_inactive'
-  | 'unknown_subscriber';
+export type AuthoriseReason = AuthoriseReasonV1;
 
 export interface AuthoriseDecision {
   readonly allowed: boolean;
@@ -30,13 +22,62 @@ const reasonByState: Record<GrantState, AuthoriseReason> = {
   cancelled: 'service_cancelled',
 };
 
-/** R1, R15: may this subscriber use this product now? */
-export function authorise(integration: GatewayIntegrationV1, entitlement: EntitlementV1 | undefined, product: string): AuthoriseDecision {
-  if (!integration.active) return { allowed: false, reason: 'integration_inactive' };
-  if (!entitlement) return { allowed: false, reason: 'unknown_subscriber' };
-  const grant = entitlement.grants.find((g) => g.product === product);
-  if (!grant) return { allowed: false, reason: 'not_subscribed' };
-  return { allowed: grant.state === 'active', reason: reasonByState[grant.state] };
+const reasons: readonly AuthoriseReason[] = [
+  'subscribed',
+  'not_subscribed',
+  'service_suspended_debt',
+  'service_suspended_request',
+  'service_pending_installation',
+  'service_cancelled',
+  'trial_ended',
+  'integration_inactive',
+  'unknown_subscriber',
+  'view_stale',
+];
+
+/** One frozen decision per reason: answering allocates nothing. */
+const decisions = Object.fromEntries(reasons.map((reason) => [reason, Object.freeze({ allowed: reason === 'subscribed', reason })])) as Record<
+  AuthoriseReason,
+  AuthoriseDecision
+>;
+
+/** The decision carrying `reason` (only `subscribed` allows). */
+export function decisionFor(reason: AuthoriseReason): AuthoriseDecision {
+  return decisions[reason];
+}
+
+/**
+ * R1, R15: may this subscriber use this product now? `subscriberKnown` says whether the
+ * integration has a subscriber with that id; `grant` is the state of its grant of the product
+ * (undefined when it holds none).
+ */
+export function authoriseSubscriber(integrationActive: boolean, subscriberKnown: boolean, grant: GrantState | undefined): AuthoriseDecision {
+  if (!integrationActive) return decisions.integration_inactive;
+  if (!subscriberKnown) return decisions.unknown_subscriber;
+  if (grant === undefined) return decisions.not_subscribed;
+  return decisions[reasonByState[grant]];
+}
+
+/** R1, R15 on a whole record (tests and the explain view). */
+export function authorise(
+  integration: { readonly active: boolean },
+  entitlement: { readonly grants: ReadonlyArray<{ readonly product: string; readonly state: GrantState }> } | undefined,
+  product: string,
+): AuthoriseDecision {
+  return authoriseSubscriber(integration.active, entitlement !== undefined, entitlement?.grants.find((g) => g.product === product)?.state);
+}
+
+/**
+ * What to do once the view is older than the maximum staleness (the bus has been unreachable
+ * that long): keep answering from the last view (`serve`, NEO's logins keep working on data that
+ * may be out of date), or deny every authorisation with `view_stale` (`deny`, nobody gets access
+ * the provider may have revoked meanwhile).
+ */
+export type StalePolicy = 'serve' | 'deny';
+
+/** Apply the staleness policy to a decision. */
+export function withStaleness(decision: AuthoriseDecision, tooStale: boolean, policy: StalePolicy): AuthoriseDecision {
+  return tooStale && policy === 'deny' ? decisions.view_stale : decision;
 }
 
 export type IdentifyDecision =

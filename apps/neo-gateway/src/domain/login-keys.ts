@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { LoginField } from '@sva/contracts';
+import { createHmacSha256 } from './sha256.ts';
 
 /**
  * Keys and verifiers for NEO logins, as `libs/contracts/src/login-keys.ts` defines them: the
@@ -32,5 +33,36 @@ export function createLoginHasher(hashKey: string): LoginHasher {
     key: (field, login) => mac(`${field}:${normaliseLogin(field, login)}`),
     // R2: only the network login has a password of its own; other fields' password is the login value.
     verifier: (field, password) => mac(`pw:${field === 'login_autenticacao' ? password : normaliseLogin(field, password)}`),
+  };
+}
+
+/**
+ * The login key and password verifier of what NEO's user typed, as digest words, computed the
+ * way `createLoginHasher` does but without building strings (the identify hot path). The view
+ * keeps the first words of stored keys and verifiers and compares these against them.
+ */
+export interface LoginDigests {
+  /** Key of `login` for this field, into `out` (8 words). */
+  key(field: LoginField, login: string, out: Int32Array): Int32Array;
+  /** Verifier of `password` for this field, into `out` (8 words). */
+  verifier(field: LoginField, password: string, out: Int32Array): Int32Array;
+}
+
+const keyPrefixes: Record<LoginField, string> = {
+  cpf_cnpj: 'cpf_cnpj:',
+  email: 'email:',
+  customer_code: 'customer_code:',
+  login_autenticacao: 'login_autenticacao:',
+};
+
+export function createLoginDigests(hashKey: string): LoginDigests {
+  const mac = createHmacSha256(hashKey);
+  return {
+    key: (field, login, out) =>
+      field === 'cpf_cnpj' ? mac.digest(keyPrefixes[field], login, out, 'digits') : mac.digest(keyPrefixes[field], normaliseLogin(field, login), out),
+    verifier: (field, password, out) => {
+      if (field === 'login_autenticacao') return mac.digest('pw:', password, out);
+      return field === 'cpf_cnpj' ? mac.digest('pw:', password, out, 'digits') : mac.digest('pw:', normaliseLogin(field, password), out);
+    },
   };
 }

@@ -1,0 +1,141 @@
+import type { SubscriberStatus } from '@sva/contracts';
+import { createAttemptLimiter, type AttemptLimiterOptions } from '../domain/attempt-limiter.ts';
+import { type AuthoriseReason, authoriseSubscriber, withStaleness } from '../domain/decisions.ts';
+import type { LoginDigests } from '../domain/login-keys.ts';
+import { sha256, wordsEqual } from '../domain/sha256.ts';
+import type { GatewayMetrics } from '../metrics.ts';
+import type { DecisionRecorder } from '../messaging/decision-recorder.ts';
+import type { EntitlementView, ViewIntegration } from '../view/entitlement-view.ts';
+import type { Freshness } from '../view/freshness.ts';
+
+/** What identify answers (R14), whatever the platform's dialect. */
+export type IdentifyOutcome =
+  | { readonly kind: 'identified'; readonly subscriberId: string; readonly status: SubscriberStatus }
+  | { readonly kind: 'not_identified'; readonly reason: 'unknown_login' | 'wrong_password' | 'integration_inactive' }
+  | { readonly kind: 'throttled'; readonly retryAfterSeconds: number };
+
+/** What authorise answers (R15): the decision, its reason and how long the platform may cache it. */
+export interface AuthoriseOutcome {
+  readonly allowed: boolean;
+  readonly reason: AuthoriseReason;
+  readonly ttlSeconds: number;
+}
+
+export interface CallbackCoreOptions {
+  readonly view: EntitlementView;
+  readonly digests: LoginDigests;
+  readonly freshness: Freshness;
+  readonly recorder: Pick<DecisionRecorder, 'record'>;
+  readonly metrics: GatewayMetrics;
+  /** True once the view is loaded and caught up; before that every callback is refused (503). */
+  readonly ready: () => boolean;
+  readonly allowTtlSeconds: number;
+  readonly denyTtlSeconds: number;
+  /** R14: failed identifies per client address, and per login. */
+  readonly perAddress: AttemptLimiterOptions;
+  readonly perLogin: AttemptLimiterOptions;
+  readonly now?: () => number;
+}
+
+/**
+ * The platform-neutral side of the callbacks (R3, R13–R15): opening an integration's callback URL,
+ * identify and authorise. A platform's dialect (`http/callback-v1.routes.ts` for the contract v1)
+ * only parses its requests, calls these and words the outcome; another platform is another dialect
+ * over the same core.
+ */
+export interface CallbackCore {
+  /**
+   * R3: the integration whose callback URL holds this secret, or undefined. An unknown
+   * integration and a wrong or expired secret look the same and cost the same: the secret is
+   * hashed and compared in constant time either way.
+   */
+  open(integrationId: string, secret: string): ViewIntegration | undefined;
+  /** R14 (R1, R2): who is this login, rate limited per client address and per login. */
+  identify(integration: ViewIntegration, login: string, password: string, clientAddress: string): IdentifyOutcome;
+  /** R15 (R1): may this subscriber use this product now; recorded for audit. `elapsedMs`: time already spent on the request. */
+  authorise(integration: ViewIntegration, subscriberId: string, product: string, elapsedMs: number): AuthoriseOutcome;
+  /** The view is loaded and caught up. */
+  ready(): boolean;
+}
+
+export function createCallbackCore(options: CallbackCoreOptions): CallbackCore {
+  const { view, digests, freshness, recorder, metrics } = options;
+  const now = options.now ?? Date.now;
+  const byAddress = createAttemptLimiter<string>(options.perAddress);
+  const byLogin = createAttemptLimiter<number>(options.perLogin);
+  const presented = new Int32Array(8);
+  const key = new Int32Array(8);
+  const verifier = new Int32Array(8);
+  // Compared against when the integration is unknown, so that case costs what a wrong secret costs.
+  const decoy = [{ digest: new Int32Array(8), validUntilMs: Number.POSITIVE_INFINITY }];
+  const outcomes = new Map<AuthoriseReason, AuthoriseOutcome>();
+  const outcomeOf = (reason: AuthoriseReason, allowed: boolean): AuthoriseOutcome => {
+    let outcome = outcomes.get(reason);
+    if (outcome === undefined) {
+      outcome = Object.freeze({ allowed, reason, ttlSeconds: allowed ? options.allowTtlSeconds : options.denyTtlSeconds });
+      outcomes.set(reason, outcome);
+    }
+    return outcome;
+  };
+
+  return {
+    ready: options.ready,
+
+    open(integrationId, secret) {
+      const integration = view.integration(integrationId);
+      sha256(secret, presented);
+      const at = now();
+      let ok = false;
+      for (const candidate of integration?.secrets ?? decoy) {
+        // Evaluate both sides every time: no early exit that would time the comparison.
+        const matches = wordsEqual(candidate.digest, 0, presented, 0, 8);
+        const current = candidate.validUntilMs > at;
+        ok = (matches && current && integration !== undefined) || ok;
+      }
+      return ok ? integration : undefined;
+    },
+
+    identify(integration, login, password, clientAddress) {
+      if (!integration.active) {
+        metrics.identified('integration_inactive');
+        return { kind: 'not_identified', reason: 'integration_inactive' };
+      }
+      const at = now();
+      digests.key(integration.loginField, login, key);
+      // The login's limiter key: 53 bits of its HMAC, scoped by the integration.
+      const loginKey = ((key[0]! ^ integration.slot) >>> 0) * 0x20_0000 + (key[1]! >>> 11);
+      const wait = Math.max(byAddress.retryAfterSeconds(clientAddress, at), byLogin.retryAfterSeconds(loginKey, at));
+      if (wait > 0) {
+        metrics.identified('throttled');
+        return { kind: 'throttled', retryAfterSeconds: wait };
+      }
+      const found = view.findLogin(integration, key);
+      let reason: 'unknown_login' | 'wrong_password' | undefined;
+      if (found < 0) reason = 'unknown_login';
+      else if (!view.verifierMatches(found, digests.verifier(integration.loginField, password, verifier))) reason = 'wrong_password';
+      if (reason !== undefined) {
+        byAddress.fail(clientAddress, at);
+        byLogin.fail(loginKey, at);
+        metrics.identified(reason);
+        return { kind: 'not_identified', reason };
+      }
+      byLogin.succeed(loginKey);
+      metrics.identified('identified');
+      const owner = view.loginOwner(found);
+      return { kind: 'identified', subscriberId: view.subscriberIdOf(owner), status: view.statusOf(owner) };
+    },
+
+    authorise(integration, subscriberId, product, elapsedMs) {
+      const at = now();
+      const slot = view.findSubscriber(integration, subscriberId);
+      const decision = withStaleness(
+        authoriseSubscriber(integration.active, slot >= 0, slot >= 0 ? view.grantState(slot, product) : undefined),
+        freshness.tooStale(at),
+        freshness.policy,
+      );
+      metrics.decided(decision.reason);
+      recorder.record(integration.id, subscriberId, product, decision.reason, Math.max(0, Math.round(elapsedMs * 1000)), at);
+      return outcomeOf(decision.reason, decision.allowed);
+    },
+  };
+}

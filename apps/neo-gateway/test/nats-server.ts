@@ -1,0 +1,84 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+
+/** The `nats-server` binary, when this machine has one (for a private server that can be stopped). */
+export function findNatsServer(): string | undefined {
+  const dirs = [...(process.env['PATH'] ?? '').split(delimiter), '/usr/sbin', '/usr/local/bin'];
+  return dirs.map((dir) => join(dir, 'nats-server')).find((path) => existsSync(path));
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function launch(binary: string, port: number, storeDir: string): Promise<ChildProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(binary, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let log = '';
+    child.stderr!.on('data', (chunk: Buffer) => {
+      log += chunk.toString();
+      if (log.includes('Server is ready')) resolve(child);
+    });
+    child.once('exit', (code) => reject(new Error(`nats-server exited with ${code}: ${log}`)));
+  });
+}
+
+/** A private `nats-server -js` on a free port, which a test may stop and start again (same store). */
+export interface PrivateNats {
+  readonly url: string;
+  stop(): Promise<void>;
+  restart(): Promise<void>;
+  /** Stop for good and remove its store. */
+  dispose(): Promise<void>;
+}
+
+export async function startPrivateNats(binary: string): Promise<PrivateNats> {
+  const port = await freePort();
+  const storeDir = await mkdtemp(join(tmpdir(), 'sva-gateway-nats-'));
+  let child: ChildProcess | undefined = await launch(binary, port, storeDir);
+  const stop = async () => {
+    const running = child;
+    child = undefined;
+    if (!running || running.exitCode !== null) return;
+    const exited = new Promise((resolve) => running.once('exit', resolve));
+    running.kill('SIGTERM');
+    await exited;
+  };
+  return {
+    url: `nats://127.0.0.1:${port}`,
+    stop,
+    async restart() {
+      await stop();
+      child = await launch(binary, port, storeDir);
+    },
+    async dispose() {
+      await stop();
+      await rm(storeDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Delete the streams (KV and object buckets included) whose name holds the run prefix. */
+export async function dropStreams(url: string, prefix: string): Promise<void> {
+  const token = prefix.replace(/\.$/, '').toLowerCase();
+  const nc = await connect({ servers: url });
+  try {
+    const jsm = await jetstreamManager(nc);
+    for await (const name of jsm.streams.names()) if (name.toLowerCase().includes(token)) await jsm.streams.delete(name);
+  } finally {
+    await nc.close();
+  }
+}
