@@ -2,7 +2,7 @@ import { buildBillingService } from '@sva/billing-status';
 import type { Bus } from '@sva/bus';
 import { buildCatalogService } from '@sva/catalog';
 import type { Clock } from '@sva/kernel';
-import { buildGatewayService } from '@sva/neo-gateway';
+import { buildGatewayService, gatewayDefaults } from '@sva/neo-gateway';
 import type { DatabaseConfig, RunningService } from '@sva/service-kit';
 import { createLogger } from '@sva/service-kit';
 import { buildSubscriptionsService } from '@sva/subscriptions';
@@ -29,6 +29,10 @@ export interface SystemOptions {
   /** Base URL NEO reaches the gateway at; defaults to the gateway's own URL. */
   readonly gatewayPublicUrl?: string;
   readonly clock?: Clock;
+  /** How often billing-status checks for a due daily evaluation and run-out trust unblocks (default 15 s). */
+  readonly billingSchedulerIntervalMs?: number;
+  /** How often subscriptions looks for ended trials (R11; default 60 s). */
+  readonly trialSweepIntervalMs?: number;
   /** Rebuild the bus's copy of integrations and entitlements from the databases at start (needed with a fresh in-process bus). */
   readonly republishOnStart?: boolean;
 }
@@ -59,11 +63,11 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
           logLevel,
           bus,
           loginHashKey: options.secrets.loginHashKey,
-          allowTtlSeconds: 300,
-          denyTtlSeconds: 30,
-          identifyFailuresPerAddress: 30,
-          identifyFailuresPerLogin: 10,
-          trustProxy: false,
+          ...gatewayDefaults,
+          gatewayId: 'embedded',
+          // One process: no other replica would ever start from a view snapshot.
+          snapshotIntervalSeconds: 0,
+          useSnapshots: false,
         },
         { bus: options.bus, logger: logger('neo-gateway') },
       )
@@ -96,6 +100,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
           loginHashKey: options.secrets.loginHashKey,
           catalogTimeoutMs: 3_000,
           republishOnStart: options.republishOnStart ?? false,
+          ...(options.trialSweepIntervalMs ? { trialSweepIntervalMs: options.trialSweepIntervalMs } : {}),
         },
         { bus: options.bus, logger: logger('subscriptions'), ...clock },
       )
@@ -103,7 +108,18 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     started.push(subscriptions);
     const billing = await (
       await buildBillingService(
-        { ...common, http: { host, port: ports.billing }, database: options.databases.billing, graceDays: 5, timeZone: 'America/Sao_Paulo' },
+        {
+          ...common,
+          http: { host, port: ports.billing },
+          database: options.databases.billing,
+          graceDays: 5,
+          timeZone: 'America/Sao_Paulo',
+          maxTrustUnblockDays: 7,
+          dailyEvaluationTime: '06:00',
+          schedulerIntervalMs: options.billingSchedulerIntervalMs ?? 15_000,
+          evaluationBatchSize: 2_000,
+          evaluationConcurrency: 2,
+        },
         { bus: options.bus, logger: logger('billing-status'), ...clock },
       )
     ).start();

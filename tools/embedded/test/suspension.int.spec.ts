@@ -1,0 +1,167 @@
+import { randomBytes } from 'node:crypto';
+import { migrationsDir as billingMigrations } from '@sva/billing-status';
+import { connectNatsBus, createMemoryBus, type Bus } from '@sva/bus';
+import { migrationsDir as catalogMigrations } from '@sva/catalog';
+import { DAY_MS, FixedClock } from '@sva/kernel';
+import { startNeoSimulator, type NeoSimulator } from '@sva/neo-simulator';
+import { migrationsDir as subscriptionsMigrations } from '@sva/subscriptions';
+import { provisionDatabase, resolveNats } from '@sva/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSystem, type RunningSystem } from '../src/system.ts';
+
+/**
+ * R16–R17 end to end: billing-status judges a customer's standing from invoice facts and a clock,
+ * subscriptions suspends or restores the customer's platform access where the integration syncs
+ * subscription status, and the gateway answers NEO accordingly within a second, with no operator
+ * action. The clock (a FixedClock shared by the services) is moved by hand; billing-status's
+ * scheduler notices on its own. Runs on real PostgreSQL and NATS when the environment provides
+ * them, else on the embedded equivalents.
+ */
+describe('suspension for debt and restoration (R16, R17): from invoice facts to the NEO callback', () => {
+  const apiKey = randomBytes(32).toString('base64url');
+  const cleanups: Array<() => Promise<unknown>> = [];
+  // 12:00 UTC is 09:00 in São Paulo: past billing's daily evaluation time (06:00).
+  const clock = new FixedClock('2026-11-20T12:00:00Z');
+  let system: RunningSystem;
+  let simulator: NeoSimulator;
+
+  beforeAll(async () => {
+    const nats = await resolveNats();
+    cleanups.push(() => nats.stop());
+    const bus: Bus = nats.url ? await connectNatsBus({ servers: nats.url, prefix: nats.prefix }) : createMemoryBus();
+    cleanups.push(() => bus.close());
+    const [catalog, subscriptions, billing] = await Promise.all([
+      provisionDatabase({ migrationsDir: catalogMigrations, label: 'catalog' }),
+      provisionDatabase({ migrationsDir: subscriptionsMigrations, label: 'subscriptions' }),
+      provisionDatabase({ migrationsDir: billingMigrations, label: 'billing' }),
+    ]);
+    cleanups.push(() => catalog.drop(), () => subscriptions.drop(), () => billing.drop());
+    console.info(`suspension test on PostgreSQL from ${catalog.source}, bus: ${nats.url ? `NATS (${nats.source})` : 'in-process (no NATS available)'}`);
+    simulator = await startNeoSimulator();
+    cleanups.push(() => simulator.stop());
+    system = await startSystem({
+      bus,
+      databases: { catalog, subscriptions, billing },
+      secrets: { apiKey, loginHashKey: randomBytes(32).toString('base64url'), credentialsKey: randomBytes(32).toString('base64url') },
+      ports: { catalog: 0, subscriptions: 0, billing: 0, gateway: 0 },
+      clock,
+      billingSchedulerIntervalMs: 100,
+    });
+    cleanups.unshift(() => system.stop());
+  });
+
+  afterAll(async () => {
+    for (const cleanup of cleanups) await cleanup();
+  });
+
+  const call = async (base: string, method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${base}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${apiKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, any> };
+  };
+
+  it('when an invoice goes overdue past grace, then within a second NEO is denied on the integration that syncs status and still allowed on the other; paying, and a trust unblock, restore access with no operator action; the trust unblock running out suspends it again', async () => {
+    // Catalog: the same platform through two integrations, one syncing subscription status (R17), one not.
+    const integration = async (description: string, syncSubscriptionStatus: boolean) => {
+      const created = await call(system.urls.catalog, 'POST', '/v1/integrations', {
+        description,
+        loginField: 'cpf_cnpj',
+        syncSubscriptionStatus,
+        platform: { baseUrl: simulator.url, clientId: simulator.credentials.clientId, clientSecret: simulator.credentials.clientSecret },
+      });
+      expect(created.status).toBe(201);
+      expect((await call(system.urls.catalog, 'POST', `/v1/integrations/${created.body.id}/sync`)).status).toBe(200);
+      return { id: created.body.id as string, callbackUrl: created.body.callbackUrl as string };
+    };
+    const synced = await integration('NEO (sync status)', true);
+    const unsynced = await integration('NEO (no status sync)', false);
+    const pkg = await call(system.urls.catalog, 'POST', '/v1/packages', {
+      description: 'Música',
+      priceCents: 1990,
+      grants: [
+        { integrationId: synced.id, productCodes: ['mumo'] },
+        { integrationId: unsynced.id, productCodes: ['mumo'] },
+      ],
+    });
+    expect(pkg.status).toBe(201);
+
+    // Subscriptions: a customer with an enabled service holding the package.
+    const customer = await call(system.urls.subscriptions, 'POST', '/v1/customers', { name: 'Maria', document: '529.982.247-25' });
+    expect(customer.status).toBe(201);
+    const customerId: string = customer.body.id;
+    const service = await call(system.urls.subscriptions, 'POST', `/v1/customers/${customerId}/services`, { status: 'enabled' });
+    expect(service.status).toBe(201);
+    expect((await call(system.urls.subscriptions, 'POST', `/v1/services/${service.body.id}/packages`, { packageId: pkg.body.id })).status).toBe(201);
+    const held = await eventually(async () => {
+      const found = (await call(system.urls.subscriptions, 'GET', `/v1/customers/${customerId}`)).body;
+      return found.entitlements?.length === 2 ? found : undefined;
+    });
+    const subscriberOn = (integrationId: string): string => held.entitlements.find((e: any) => e.integrationId === integrationId).subscriberId;
+    const authorise = (target: { callbackUrl: string; id: string }) => get(`${target.callbackUrl}/authorise?subscriber_id=${subscriberOn(target.id)}&product=mumo`);
+    const expectAnswers = async (syncedAnswer: Record<string, unknown>, timeoutMs: number) => {
+      const answer = await eventually(async () => {
+        const found = await authorise(synced);
+        return found.allowed === syncedAnswer.allowed && found.reason === syncedAnswer.reason ? found : undefined;
+      }, timeoutMs);
+      expect(answer).toMatchObject(syncedAnswer);
+      // R17: with status sync off nothing changes for the platform.
+      expect(await authorise(unsynced)).toMatchObject({ allowed: true, reason: 'subscribed' });
+    };
+    await expectAnswers({ allowed: true, reason: 'subscribed' }, 5_000);
+
+    // Billing: an invoice due today; in good standing until past the 5 grace days.
+    const billing = (path: string, body?: unknown) => call(system.urls.billing, body === undefined ? 'GET' : 'POST', path, body);
+    const standing = async () => (await billing(`/v1/customers/${customerId}/standing`)).body;
+    const standingIs = (wanted: 'good' | 'delinquent') => eventually(async () => ((await standing()).standing === wanted ? true : undefined));
+    const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Sao_Paulo' }).format(clock.now());
+    const occurredAt = () => clock.now().toISOString();
+    const issued = await billing('/v1/invoice-facts', { fact: 'issued', invoiceId: 'INV-1', customerId, amountCents: 9_990, dueDate: today(), occurredAt: occurredAt() });
+    expect(issued.body.standing).toMatchObject({ standing: 'good' });
+
+    // The clock moves six days on: no new fact, the daily evaluation finds the invoice past grace (R16)…
+    clock.set(new Date(clock.now().getTime() + 6 * DAY_MS));
+    await standingIs('delinquent');
+    // …and within a second the gateway denies the synced integration's product (R17).
+    await expectAnswers({ allowed: false, reason: 'service_suspended_debt' }, 1_000);
+
+    // The customer pays: restored with no operator action.
+    const paid = await billing('/v1/invoice-facts', { fact: 'paid', invoiceId: 'INV-1', customerId, paidOn: today(), occurredAt: occurredAt() });
+    expect(paid.body.standing).toMatchObject({ standing: 'good' });
+    await expectAnswers({ allowed: true, reason: 'subscribed' }, 1_000);
+
+    // A second invoice, long overdue: suspended again at once (evaluated on the fact).
+    const overdue = await billing('/v1/invoice-facts', { fact: 'issued', invoiceId: 'INV-2', customerId, amountCents: 9_990, dueDate: '2026-10-01', occurredAt: occurredAt() });
+    expect(overdue.body.standing).toMatchObject({ standing: 'delinquent' });
+    await expectAnswers({ allowed: false, reason: 'service_suspended_debt' }, 1_000);
+
+    // A trust unblock of two days: restored while it runs (R16)…
+    const trust = await billing(`/v1/customers/${customerId}/trust-unblocks`, { days: 2 });
+    expect(trust.status).toBe(201);
+    await expectAnswers({ allowed: true, reason: 'subscribed' }, 1_000);
+
+    // …and when it runs out unpaid, suspended again by the scheduler, with no manual step.
+    clock.set(trust.body.until);
+    await standingIs('delinquent');
+    await expectAnswers({ allowed: false, reason: 'service_suspended_debt' }, 1_000);
+    const history = (await billing(`/v1/customers/${customerId}/trust-unblocks`)).body.items;
+    expect(history).toEqual([expect.objectContaining({ id: trust.body.id, endReason: 'expired' })]);
+  });
+});
+
+async function get(url: string): Promise<Record<string, any>> {
+  return (await (await fetch(url)).json()) as Record<string, any>;
+}
+
+/** Poll until `probe` returns a value, or fail after `timeoutMs`. */
+async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`not reached within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
