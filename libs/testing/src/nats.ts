@@ -77,7 +77,7 @@ export async function resolveNats(): Promise<ResolvedNats> {
   const prefix = uniqueNatsPrefix();
   const fromEnv = process.env['NATS_URL'];
   if (fromEnv) {
-    return { url: fromEnv, prefix, source: 'env', stop: async () => {} };
+    return { url: fromEnv, prefix, source: 'env', stop: () => deleteRunStreams(fromEnv, prefix) };
   }
   attempt ??= startContainer();
   const result = await attempt;
@@ -100,4 +100,27 @@ export async function resolveNats(): Promise<ResolvedNats> {
       }
     },
   };
+}
+
+/**
+ * Delete what a run created on a shared server: every stream, KV bucket and object store whose
+ * name starts with the run's prefix (also prefixes a test derived from it by appending
+ * characters). Without this, each run would leave its streams behind on the CI machine's NATS.
+ */
+async function deleteRunStreams(url: string, prefix: string): Promise<void> {
+  const token = prefix.replace(/\.+$/, '');
+  const owned = [token.toUpperCase(), `KV_${token.toLowerCase()}`, `OBJ_${token.toLowerCase()}`];
+  const { connect } = await import('@nats-io/transport-node');
+  const { jetstreamManager } = await import('@nats-io/jetstream');
+  const nc = await connect({ servers: url.split(','), reconnect: false });
+  try {
+    const jsm = await jetstreamManager(nc);
+    const names: string[] = [];
+    for await (const info of jsm.streams.list()) {
+      if (owned.some((start) => info.config.name.startsWith(start))) names.push(info.config.name);
+    }
+    await Promise.all(names.map((name) => jsm.streams.delete(name).catch(() => false)));
+  } finally {
+    await nc.close();
+  }
 }

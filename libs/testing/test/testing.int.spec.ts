@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import { provisionDatabase, resolveNats } from '../src/index.ts';
 
 async function migrationsFixture(): Promise<string> {
@@ -47,5 +49,20 @@ describe('test infrastructure', () => {
     if (process.env.NATS_URL) expect(first).toMatchObject({ source: 'env', url: process.env.NATS_URL });
     else expect(['container', 'none']).toContain(first.source);
     await Promise.all([first.stop(), second.stop()]);
+  });
+
+  it.skipIf(!process.env.NATS_URL)('when a run on a shared NATS stops, then the streams and buckets it created are deleted', async () => {
+    const nats = await resolveNats();
+    const token = nats.prefix.slice(0, -1);
+    const nc = await connect({ servers: process.env.NATS_URL });
+    const jsm = await jetstreamManager(nc);
+    // Named as the bus names a prefixed stream and KV bucket (libs/bus/src/nats.ts).
+    await jsm.streams.add({ name: `${token.toUpperCase()}_LEFTOVER`, subjects: [`${nats.prefix}leftover.>`] });
+    await jsm.streams.add({ name: `KV_${token}_leftover`, subjects: [`$KV.${token}_leftover.>`] });
+    await nats.stop();
+    const left: string[] = [];
+    for await (const info of jsm.streams.list()) if (info.config.name.toLowerCase().includes(token)) left.push(info.config.name);
+    await nc.close();
+    expect(left).toEqual([]);
   });
 });
