@@ -636,14 +636,7 @@ class NatsConsumer implements Subscription {
       deliveryCount: m.info.deliveryCount,
       streamSeq: m.info.streamSequence,
       ack: async () => {
-        if (!settle()) return;
-        try {
-          await m.ackAck();
-        } catch (error) {
-          throw new BusUnavailableError(`ack of ${delivery.subject} #${delivery.streamSeq} not confirmed`, {
-            cause: error,
-          });
-        }
+        if (settle()) m.ack();
       },
       nak: (delayMs) => {
         if (settle()) m.nak(delayMs ?? this.ackWaitMs);

@@ -57,7 +57,12 @@ export interface Delivery extends BusMessage {
   readonly deliveryCount: number;
   /** Position in the stream (monotonic per stream). */
   readonly streamSeq: number;
-  /** Done: never deliver again. */
+  /**
+   * Done: never deliver again. The acknowledgement is sent without waiting for the server to
+   * confirm it (a confirmation round trip per message halves a consumer's throughput); if it is
+   * lost on the way, the message comes once more — which every consumer tolerates, since delivery
+   * is at least once anyway.
+   */
   ack(): Promise<void>;
   /** Failed, try again after `delayMs` (default: the adapter's ack wait). */
   nak(delayMs?: number): void;

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { fastifySwagger } from '@fastify/swagger';
 import { isDomainError } from '@sva/kernel';
@@ -51,6 +51,12 @@ export interface HttpAppOptions {
   readonly quietRequests?: (request: FastifyRequest) => boolean;
 }
 
+// Request ids unique across replicas and restarts without a random UUID per request: a random
+// prefix per process, then a counter (the gateway answers tens of thousands of requests a second).
+const processTag = randomBytes(6).toString('base64url');
+let requestCounter = 0;
+const nextRequestId = (): string => `${processTag}-${(++requestCounter).toString(36)}`;
+
 /** Handle to flip readiness to 503 while the service shuts down. */
 export interface HttpLifecycle {
   markShuttingDown(): void;
@@ -72,7 +78,7 @@ export function createHttpApp(options: HttpAppOptions): { app: HttpApp; lifecycl
     trustProxy: options.trustProxy ?? false,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
-      return typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
+      return typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : nextRequestId();
     },
     ajv: { customOptions: { coerceTypes: false } },
     ...(options.quietRequests ? { logController: new LogController({ disableRequestLogging: options.quietRequests }) } : {}),

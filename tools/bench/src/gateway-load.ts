@@ -1,5 +1,8 @@
 import autocannon from 'autocannon';
-import { cpuMs } from './gateway-processes.ts';
+import { cpuMs, pidOf } from './gateway-processes.ts';
+
+/** The local NATS server, when there is one: its CPU per request shows what publishing (the gateway's audit) costs the machine. */
+const natsPid = pidOf('nats-server');
 
 /** One load run: what autocannon measured. */
 export interface LoadResult {
@@ -17,6 +20,8 @@ export interface LoadResult {
    * depends on what else runs on the machine: the fairer comparison on a shared box.
    */
   readonly cpuMicrosPerRequest: number;
+  /** CPU the local NATS server spent per request meanwhile (NaN without a local server). */
+  readonly natsCpuMicrosPerRequest: number;
 }
 
 export interface LoadSpec {
@@ -64,8 +69,10 @@ function run(spec: LoadSpec, durationSeconds: number): Promise<autocannon.Result
 export async function load(spec: LoadSpec): Promise<LoadResult> {
   if (spec.warmupSeconds > 0) await run(spec, spec.warmupSeconds);
   const cpuBefore = cpuMs(spec.pid);
+  const natsBefore = natsPid === undefined ? 0 : cpuMs(natsPid);
   const result = await run(spec, spec.durationSeconds);
   const cpu = cpuMs(spec.pid) - cpuBefore;
+  const natsCpu = natsPid === undefined ? Number.NaN : cpuMs(natsPid) - natsBefore;
   return {
     label: spec.label,
     rps: Math.round(result.requests.average),
@@ -76,6 +83,7 @@ export async function load(spec: LoadSpec): Promise<LoadResult> {
     errors: result.errors,
     timeouts: result.timeouts,
     cpuMicrosPerRequest: Math.round((cpu * 1000 * 10) / Math.max(1, result.requests.total)) / 10,
+    natsCpuMicrosPerRequest: Math.round((natsCpu * 1000 * 10) / Math.max(1, result.requests.total)) / 10,
   };
 }
 

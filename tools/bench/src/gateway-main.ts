@@ -19,14 +19,14 @@ import { BENCH_HASH_KEY, BENCH_INTEGRATION_ID, BENCH_SECRET, cpfOf, customerIdOf
  *    from it: time to ready (process start → /readyz 200) and the view's own bootstrap time.
  * 3. The fresh gateway's RSS (its own process; the load generator is this process).
  * 4. autocannon, C connections (default 50): authorise vs a bare fastify GET hello-world, identify
- *    vs a bare fastify POST parsing the same bodies; best of R rounds each (default 2); p99 ratios.
+ *    vs a bare fastify POST parsing the same bodies; best of R rounds each (default 4), and the median of the per-round ratios; p99 ratios.
  * 5. Freshness: a change written as the outbox relay writes it (and, with PostgreSQL, committed
  *    through a real outbox and relay) until the gateway answers the new state.
  *
  * Environment: NATS_URL (nats://127.0.0.1:4222), DATABASE_URL (postgres://postgres@127.0.0.1:5432/postgres;
  * `none` skips the outbox path), GATEWAY_BENCH_SUBSCRIBERS, GATEWAY_BENCH_CONNECTIONS,
- * GATEWAY_BENCH_DURATION (seconds per measured run, 10), GATEWAY_BENCH_WARMUP (3), GATEWAY_BENCH_ROUNDS (2),
- * GATEWAY_BENCH_FRESHNESS_SAMPLES (200). Seeding a million keys takes minutes: GATEWAY_BENCH_KEEP=true
+ * GATEWAY_BENCH_DURATION (seconds per measured run, 10), GATEWAY_BENCH_WARMUP (3), GATEWAY_BENCH_ROUNDS (4),
+ * GATEWAY_BENCH_FRESHNESS_SAMPLES (200), GATEWAY_BENCH_NODE_ARGS (node flags for the gateway process only, e.g. `--cpu-prof`). Seeding a million keys takes minutes: GATEWAY_BENCH_KEEP=true
  * leaves them on NATS, and GATEWAY_BENCH_PREFIX=<the prefix printed> reuses them in the next run.
  */
 
@@ -37,7 +37,7 @@ const subscribers = Number(env['GATEWAY_BENCH_SUBSCRIBERS'] ?? 1_000_000);
 const connections = Number(env['GATEWAY_BENCH_CONNECTIONS'] ?? 50);
 const durationSeconds = Number(env['GATEWAY_BENCH_DURATION'] ?? 10);
 const warmupSeconds = Number(env['GATEWAY_BENCH_WARMUP'] ?? 3);
-const rounds = Number(env['GATEWAY_BENCH_ROUNDS'] ?? 2);
+const rounds = Number(env['GATEWAY_BENCH_ROUNDS'] ?? 4);
 const freshnessSamples = Number(env['GATEWAY_BENCH_FRESHNESS_SAMPLES'] ?? 200);
 /** Reuse the subscribers an earlier run seeded (with GATEWAY_BENCH_KEEP=true) under this prefix. */
 const reusePrefix = env['GATEWAY_BENCH_PREFIX'];
@@ -84,7 +84,8 @@ function startGateway(port: number, snapshotIntervalSeconds: number): Child {
     GATEWAY_SNAPSHOT_INTERVAL_SECONDS: String(snapshotIntervalSeconds),
     GATEWAY_ID: `bench-${port}`,
     LOG_LEVEL: 'info',
-  });
+  // e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to see where the gateway spends its time under load.
+  }, (env['GATEWAY_BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean));
 }
 
 const isMessage = (message: string) => (line: Record<string, unknown>) => line['msg'] === message;
@@ -98,6 +99,14 @@ async function dropStreams(): Promise<void> {
   } finally {
     await nc.close();
   }
+}
+
+/** Median over rounds of gateway/baseline throughput within the same round (pairs cancel slow drifts of the machine). */
+function medianRoundRatio(gateway: readonly LoadResult[], baseline: readonly LoadResult[]): number {
+  const ratios = gateway.map((run, i) => run.rps / Math.max(1, baseline[i]!.rps)).sort((a, b) => a - b);
+  const mid = Math.floor(ratios.length / 2);
+  const median = ratios.length % 2 === 1 ? ratios[mid]! : (ratios[mid - 1]! + ratios[mid]!) / 2;
+  return Math.round(median * 1000) / 1000;
 }
 
 function ratio(value: number, baseline: number): number {
@@ -209,13 +218,14 @@ async function main(): Promise<void> {
       startedAt: startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
       machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, loadAverageBefore: loadBefore.map(round2), loadAverageAfter: loadavg().map(round2) },
-      note: 'Load generator (autocannon, this process), gateway, baseline and NATS share this machine; other work on it only lowers figures. Throughput: best of the rounds, for the gateway and its baseline alike. ratioByCpu compares the CPU each server process spent per request (baseline / gateway), which other load disturbs far less than throughput.',
+      note: 'Load generator (autocannon, this process), gateway, baseline and NATS share this machine; other work on it only lowers figures. Throughput: best of the rounds, for the gateway and its baseline alike (`ok` uses it); medianRoundRatio pairs each gateway run with the baseline run of its round. ratioByCpu compares the CPU each server process spent per request (baseline / gateway), which other load disturbs far less than throughput.',
       settings: { subscribers, connections, durationSeconds, warmupSeconds, rounds, natsUrl, prefix },
       seed: seeded,
       authorise: {
         rps: authorise.rps,
         baselineRps: hello.rps,
         ratio: ratio(authorise.rps, hello.rps),
+        medianRoundRatio: medianRoundRatio(runs.authorise, runs.hello),
         target: 0.9,
         ok: authorise.rps >= 0.9 * hello.rps,
         p99Ms: authorise.p99Ms,
@@ -238,6 +248,7 @@ async function main(): Promise<void> {
         rps: identify.rps,
         baselineRps: echo.rps,
         ratio: ratio(identify.rps, echo.rps),
+        medianRoundRatio: medianRoundRatio(runs.identify, runs.echo),
         target: 0.8,
         ok: identify.rps >= 0.8 * echo.rps,
         p99Ms: identify.p99Ms,
