@@ -31,3 +31,4 @@ export {
   SchemaEngineError,
   type MigrationFailureOutcome,
 } from './errors.ts';
+export { pgSqlClient, type SqlClient, type TransactionalClient } from './sql-client.ts';

@@ -1,16 +1,5 @@
-/**
- * The slice of a Prisma client (or an interactive transaction) the outbox needs. Every service has
- * its own generated client; all of them fit this shape, so the outbox works with any of them.
- */
-export interface SqlClient {
-  $executeRawUnsafe(query: string, ...values: unknown[]): PromiseLike<number>;
-  $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): PromiseLike<T>;
-}
-
-/** A client that can open interactive transactions. */
-export interface TransactionalClient extends SqlClient {
-  $transaction<R>(fn: (tx: SqlClient) => Promise<R>, options?: { timeout?: number; maxWait?: number }): Promise<R>;
-}
+/** The outbox's SQL runs on any Prisma client (or interactive transaction): see `SqlClient` in `@sva/db`. */
+export type { SqlClient, TransactionalClient } from '@sva/db';
 
 /**
  * The two tables every service's `schema.prisma` declares (copy these models verbatim):

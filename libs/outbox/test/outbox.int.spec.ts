@@ -3,10 +3,10 @@ import { context, propagation, trace, TraceFlags } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { connectNatsBus, createMemoryBus, decodeJson, type Bus, type BusMessage } from '@sva/bus';
+import { pgSqlClient } from '@sva/db';
 import { provisionDatabase, resolveNats, type ProvisionedDatabase } from '@sva/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimMessage, enqueue, OutboxRelay } from '../src/index.ts';
-import { pgClient } from './pg-client.ts';
 
 const migrationsDir = new URL('./fixtures/migrations', import.meta.url).pathname;
 const silent = { warn: () => {}, error: () => {} };
@@ -17,7 +17,7 @@ if (nats.url) buses.push([`NATS (${nats.source})`, () => connectNatsBus({ server
 
 describe.each(buses)('outbox on real PostgreSQL with the %s', (_name, makeBus) => {
   let database: ProvisionedDatabase;
-  let db: ReturnType<typeof pgClient>;
+  let db: ReturnType<typeof pgSqlClient>;
   let bus: Bus;
   const received: BusMessage[] = [];
 
@@ -25,7 +25,7 @@ describe.each(buses)('outbox on real PostgreSQL with the %s', (_name, makeBus) =
     context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
     propagation.setGlobalPropagator(new W3CTraceContextPropagator());
     database = await provisionDatabase({ migrationsDir, label: 'outbox' });
-    db = pgClient(database.url, database.poolMax);
+    db = pgSqlClient(database.url, database.poolMax);
     bus = await makeBus();
     await bus.ensureStream({ name: 'THINGS', subjects: ['things.>'] });
     await bus.consume({ stream: 'THINGS', durable: 'test' }, async (delivery) => {

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { type Bus, encodeJson } from '@sva/bus';
 import { buckets, entitlementKey } from '@sva/contracts';
-import { enqueue, OutboxRelay, type SqlClient, type TransactionalClient } from '@sva/outbox';
+import { pgSqlClient } from '@sva/db';
+import { enqueue, OutboxRelay } from '@sva/outbox';
 import pg from 'pg';
 import { BENCH_INTEGRATION_ID, BENCH_SECRET, customerIdOf, entitlementOf, subscriberIdOf } from './gateway-records.ts';
 
@@ -57,34 +58,6 @@ export async function freshnessThroughKv(bus: Bus, gatewayUrl: string, customers
   return summarise('KV put with a msgId, as the outbox relay publishes (put → answer)', latencies);
 }
 
-function pgClient(url: string): TransactionalClient & { end(): Promise<void> } {
-  const pool = new pg.Pool({ connectionString: url, max: 4 });
-  // An idle connection dropped by the server (the scratch database going away) is not a failure.
-  pool.on('error', () => undefined);
-  const on = (run: (text: string, values: unknown[]) => Promise<pg.QueryResult>): SqlClient => ({
-    $executeRawUnsafe: async (text, ...values) => (await run(text, values)).rowCount ?? 0,
-    $queryRawUnsafe: async <T>(text: string, ...values: unknown[]) => (await run(text, values)).rows as T,
-  });
-  return {
-    ...on((text, values) => pool.query(text, values)),
-    async $transaction(fn) {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        const result = await fn(on((text, values) => client.query(text, values)));
-        await client.query('COMMIT');
-        return result;
-      } catch (error) {
-        await client.query('ROLLBACK');
-        throw error;
-      } finally {
-        client.release();
-      }
-    },
-    end: () => pool.end(),
-  };
-}
-
 /** The outbox table as every service's schema declares it (`libs/outbox/src/sql.ts`). */
 const outboxDdl = `
 CREATE TABLE "outbox_message" (
@@ -111,7 +84,7 @@ export async function freshnessThroughOutbox(
   await admin.query(`CREATE DATABASE ${name}`);
   const url = new URL(databaseUrl);
   url.pathname = `/${name}`;
-  const db = pgClient(url.toString());
+  const db = pgSqlClient(url.toString(), 4);
   const relay = new OutboxRelay({ db, bus, logger: { warn: () => {}, error: (object, message) => process.stderr.write(`${message} ${JSON.stringify(object)}\n`) }, pollIntervalMs: 1_000 });
   try {
     await db.$executeRawUnsafe(outboxDdl);

@@ -15,7 +15,7 @@ import { provisionDatabase, resolveNats } from '@sva/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { pointsOf, seriesNames, serviceMetricsInRules, total } from './support/metrics.ts';
-import { pgSqlClient } from './support/sql-client.ts';
+import { pgSqlClient } from '@sva/db';
 
 const migrationsDir = fileURLToPath(new URL('./fixtures/migrations', import.meta.url));
 const nats = await resolveNats();
