@@ -1,13 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { migrationsDir as billingMigrations } from '@sva/billing-status';
-import { connectNatsBus, createMemoryBus, type Bus } from '@sva/bus';
-import { migrationsDir as catalogMigrations } from '@sva/catalog';
 import { DAY_MS, FixedClock } from '@sva/kernel';
-import { startNeoSimulator, type NeoSimulator } from '@sva/neo-simulator';
-import { migrationsDir as subscriptionsMigrations } from '@sva/subscriptions';
-import { provisionDatabase, resolveNats } from '@sva/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSystem, type RunningSystem } from '../src/system.ts';
+import type { RunningSystem } from '../src/system.ts';
+import { startSystemUnderTest, type SystemUnderTest } from './support/system-under-test.ts';
 
 /**
  * Issue 4 end to end: a plan with a mandatory package, a trial package and an optional one
@@ -17,62 +11,26 @@ import { startSystem, type RunningSystem } from '../src/system.ts';
  * embedded equivalents.
  */
 describe('entitlements end to end (R8, R9, R11, R12, R13): from the operator APIs to the NEO callback', () => {
-  const apiKey = randomBytes(32).toString('base64url');
-  const cleanups: Array<() => Promise<unknown>> = [];
   const clock = new FixedClock('2026-11-01T15:00:00Z');
+  let sut: SystemUnderTest;
   let system: RunningSystem;
-  let simulator: NeoSimulator;
 
   beforeAll(async () => {
-    const nats = await resolveNats();
-    cleanups.push(() => nats.stop());
-    const bus: Bus = nats.url ? await connectNatsBus({ servers: nats.url, prefix: nats.prefix }) : createMemoryBus();
-    cleanups.push(() => bus.close());
-    const [catalog, subscriptions, billing] = await Promise.all([
-      provisionDatabase({ migrationsDir: catalogMigrations, label: 'catalog' }),
-      provisionDatabase({ migrationsDir: subscriptionsMigrations, label: 'subscriptions' }),
-      provisionDatabase({ migrationsDir: billingMigrations, label: 'billing' }),
-    ]);
-    cleanups.push(() => catalog.drop(), () => subscriptions.drop(), () => billing.drop());
-    console.info(`entitlements test on PostgreSQL from ${catalog.source}, bus: ${nats.url ? `NATS (${nats.source})` : 'in-process (no NATS available)'}`);
-    simulator = await startNeoSimulator();
-    cleanups.push(() => simulator.stop());
-    system = await startSystem({
-      bus,
-      databases: { catalog, subscriptions, billing },
-      secrets: { apiKey, loginHashKey: randomBytes(32).toString('base64url'), credentialsKey: randomBytes(32).toString('base64url') },
-      ports: { catalog: 0, subscriptions: 0, billing: 0, gateway: 0 },
-      clock,
-      trialSweepIntervalMs: 100,
-    });
-    cleanups.unshift(() => system.stop());
+    sut = await startSystemUnderTest('entitlements test', { clock, trialSweepIntervalMs: 100 });
+    ({ system } = sut);
   });
 
-  afterAll(async () => {
-    for (const cleanup of cleanups) await cleanup();
-  });
+  afterAll(() => sut?.stop());
 
-  const call = async (base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-    const response = await fetch(`${base}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${apiKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : null) as Record<string, any> };
-  };
-  const created = async (base: string, path: string, body: unknown) => {
-    const answer = await call(base, 'POST', path, body);
-    if (answer.status !== 201) throw new Error(`POST ${path} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
-    return answer.body;
-  };
+  const call: SystemUnderTest['call'] = (...args) => sut.call(...args);
+  const created: SystemUnderTest['created'] = (...args) => sut.created(...args);
 
   it('when a customer\'s service runs on a plan, then NEO is answered per R8/R9/R11/R12 as the operator and the clock act', async () => {
     // Catalog: NEO by CPF, products synced, four packages, a plan locking packages.
     const integration = await created(system.urls.catalog, '/v1/integrations', {
       description: 'NEO',
       loginField: 'cpf_cnpj',
-      platform: { baseUrl: simulator.url, clientId: simulator.credentials.clientId, clientSecret: simulator.credentials.clientSecret },
+      platform: sut.platform(),
     });
     expect((await call(system.urls.catalog, 'POST', `/v1/integrations/${integration.id}/sync`)).status).toBe(200);
     const grant = (code: string) => [{ integrationId: integration.id, productCodes: [code] }];

@@ -1,13 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { migrationsDir as billingMigrations } from '@sva/billing-status';
-import { connectNatsBus, createMemoryBus, type Bus } from '@sva/bus';
-import { migrationsDir as catalogMigrations } from '@sva/catalog';
 import { DAY_MS, FixedClock } from '@sva/kernel';
-import { startNeoSimulator, type NeoSimulator } from '@sva/neo-simulator';
-import { migrationsDir as subscriptionsMigrations } from '@sva/subscriptions';
-import { provisionDatabase, resolveNats } from '@sva/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSystem, type RunningSystem } from '../src/system.ts';
+import type { RunningSystem } from '../src/system.ts';
+import { startSystemUnderTest, type SystemUnderTest } from './support/system-under-test.ts';
 
 /**
  * R16–R17 end to end: billing-status judges a customer's standing from invoice facts and a clock,
@@ -18,50 +12,19 @@ import { startSystem, type RunningSystem } from '../src/system.ts';
  * them, else on the embedded equivalents.
  */
 describe('suspension for debt and restoration (R16, R17): from invoice facts to the NEO callback', () => {
-  const apiKey = randomBytes(32).toString('base64url');
-  const cleanups: Array<() => Promise<unknown>> = [];
   // 12:00 UTC is 09:00 in São Paulo: past billing's daily evaluation time (06:00).
   const clock = new FixedClock('2026-11-20T12:00:00Z');
+  let sut: SystemUnderTest;
   let system: RunningSystem;
-  let simulator: NeoSimulator;
 
   beforeAll(async () => {
-    const nats = await resolveNats();
-    cleanups.push(() => nats.stop());
-    const bus: Bus = nats.url ? await connectNatsBus({ servers: nats.url, prefix: nats.prefix }) : createMemoryBus();
-    cleanups.push(() => bus.close());
-    const [catalog, subscriptions, billing] = await Promise.all([
-      provisionDatabase({ migrationsDir: catalogMigrations, label: 'catalog' }),
-      provisionDatabase({ migrationsDir: subscriptionsMigrations, label: 'subscriptions' }),
-      provisionDatabase({ migrationsDir: billingMigrations, label: 'billing' }),
-    ]);
-    cleanups.push(() => catalog.drop(), () => subscriptions.drop(), () => billing.drop());
-    console.info(`suspension test on PostgreSQL from ${catalog.source}, bus: ${nats.url ? `NATS (${nats.source})` : 'in-process (no NATS available)'}`);
-    simulator = await startNeoSimulator();
-    cleanups.push(() => simulator.stop());
-    system = await startSystem({
-      bus,
-      databases: { catalog, subscriptions, billing },
-      secrets: { apiKey, loginHashKey: randomBytes(32).toString('base64url'), credentialsKey: randomBytes(32).toString('base64url') },
-      ports: { catalog: 0, subscriptions: 0, billing: 0, gateway: 0 },
-      clock,
-      billingSchedulerIntervalMs: 100,
-    });
-    cleanups.unshift(() => system.stop());
+    sut = await startSystemUnderTest('suspension test', { clock, billingSchedulerIntervalMs: 100 });
+    ({ system } = sut);
   });
 
-  afterAll(async () => {
-    for (const cleanup of cleanups) await cleanup();
-  });
+  afterAll(() => sut?.stop());
 
-  const call = async (base: string, method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${base}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${apiKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return { status: response.status, body: (await response.json()) as Record<string, any> };
-  };
+  const call: SystemUnderTest['call'] = (...args) => sut.call(...args);
 
   it('when an invoice goes overdue past grace, then within a second NEO is denied on the integration that syncs status and still allowed on the other; paying, and a trust unblock, restore access with no operator action; the trust unblock running out suspends it again', async () => {
     // Catalog: the same platform through two integrations, one syncing subscription status (R17), one not.
@@ -70,7 +33,7 @@ describe('suspension for debt and restoration (R16, R17): from invoice facts to 
         description,
         loginField: 'cpf_cnpj',
         syncSubscriptionStatus,
-        platform: { baseUrl: simulator.url, clientId: simulator.credentials.clientId, clientSecret: simulator.credentials.clientSecret },
+        platform: sut.platform(),
       });
       expect(created.status).toBe(201);
       expect((await call(system.urls.catalog, 'POST', `/v1/integrations/${created.body.id}/sync`)).status).toBe(200);

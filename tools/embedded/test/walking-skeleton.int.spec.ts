@@ -1,12 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { migrationsDir as billingMigrations } from '@sva/billing-status';
-import { connectNatsBus, createMemoryBus, type Bus } from '@sva/bus';
-import { migrationsDir as catalogMigrations } from '@sva/catalog';
-import { startNeoSimulator, type NeoSimulator } from '@sva/neo-simulator';
-import { migrationsDir as subscriptionsMigrations } from '@sva/subscriptions';
-import { provisionDatabase, resolveNats } from '@sva/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSystem, type RunningSystem } from '../src/system.ts';
+import type { RunningSystem } from '../src/system.ts';
+import { startSystemUnderTest, type SystemUnderTest } from './support/system-under-test.ts';
 
 /**
  * The walking skeleton (issue 2, §3): one thin flow through the HTTP APIs of all four services,
@@ -14,53 +8,24 @@ import { startSystem, type RunningSystem } from '../src/system.ts';
  * equivalents.
  */
 describe('walking skeleton: from an operator API call to NEO callback', () => {
-  const apiKey = randomBytes(32).toString('base64url');
-  const cleanups: Array<() => Promise<unknown>> = [];
+  let sut: SystemUnderTest;
   let system: RunningSystem;
-  let simulator: NeoSimulator;
 
   beforeAll(async () => {
-    const nats = await resolveNats();
-    cleanups.push(() => nats.stop());
-    const bus: Bus = nats.url ? await connectNatsBus({ servers: nats.url, prefix: nats.prefix }) : createMemoryBus();
-    cleanups.push(() => bus.close());
-    const [catalog, subscriptions, billing] = await Promise.all([
-      provisionDatabase({ migrationsDir: catalogMigrations, label: 'catalog' }),
-      provisionDatabase({ migrationsDir: subscriptionsMigrations, label: 'subscriptions' }),
-      provisionDatabase({ migrationsDir: billingMigrations, label: 'billing' }),
-    ]);
-    cleanups.push(() => catalog.drop(), () => subscriptions.drop(), () => billing.drop());
-    console.info(`walking skeleton on PostgreSQL from ${catalog.source}, bus: ${nats.url ? `NATS (${nats.source})` : 'in-process (no NATS available)'}`);
-    simulator = await startNeoSimulator();
-    cleanups.push(() => simulator.stop());
-    system = await startSystem({
-      bus,
-      databases: { catalog, subscriptions, billing },
-      secrets: { apiKey, loginHashKey: randomBytes(32).toString('base64url'), credentialsKey: randomBytes(32).toString('base64url') },
-      ports: { catalog: 0, subscriptions: 0, billing: 0, gateway: 0 },
-    });
-    cleanups.unshift(() => system.stop());
+    sut = await startSystemUnderTest('walking skeleton');
+    ({ system } = sut);
   });
 
-  afterAll(async () => {
-    for (const cleanup of cleanups) await cleanup();
-  });
+  afterAll(() => sut?.stop());
 
-  const call = async (base: string, method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${base}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${apiKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return { status: response.status, body: (await response.json()) as Record<string, any> };
-  };
+  const call: SystemUnderTest['call'] = (...args) => sut.call(...args);
 
   it('when an operator sets up NEO and a customer, then NEO identifies and authorises them; when the service is cancelled, then authorise denies within a second', async () => {
     // 1. catalog: a NEO integration logging in by CPF, its products synced, a package granting mumo.
     const integration = await call(system.urls.catalog, 'POST', '/v1/integrations', {
       description: 'NEO',
       loginField: 'cpf_cnpj',
-      platform: { baseUrl: simulator.url, clientId: simulator.credentials.clientId, clientSecret: simulator.credentials.clientSecret },
+      platform: sut.platform(),
     });
     expect(integration.status).toBe(201);
     const callbackUrl: string = integration.body.callbackUrl;

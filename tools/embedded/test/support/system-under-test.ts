@@ -1,0 +1,88 @@
+import { randomBytes } from 'node:crypto';
+import { migrationsDir as billingMigrations } from '@sva/billing-status';
+import { connectNatsBus, createMemoryBus, type Bus } from '@sva/bus';
+import { migrationsDir as catalogMigrations } from '@sva/catalog';
+import { startNeoSimulator, type NeoSimulator } from '@sva/neo-simulator';
+import { migrationsDir as subscriptionsMigrations } from '@sva/subscriptions';
+import { provisionDatabase, resolveNats } from '@sva/testing';
+import { startSystem, type RunningSystem, type SystemOptions } from '../../src/system.ts';
+
+/** An answer of one of the services' HTTP APIs, its JSON body parsed (null when empty). */
+export interface ApiAnswer {
+  readonly status: number;
+  readonly body: Record<string, any>;
+}
+
+/** The whole system as the end-to-end tests drive it, with a NEO simulator beside it. */
+export interface SystemUnderTest {
+  readonly system: RunningSystem;
+  readonly simulator: NeoSimulator;
+  /** Call an operator API with the test's API key; a body is sent as JSON. */
+  call(base: string, method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiAnswer>;
+  /** POST that must answer 201; its body. */
+  created(base: string, path: string, body: unknown): Promise<Record<string, any>>;
+  /** The simulator's credentials as an integration's `platform` block. */
+  platform(): { baseUrl: string; clientId: string; clientSecret: string };
+  stop(): Promise<void>;
+}
+
+/**
+ * Start all four services as `npm start` does, on real PostgreSQL and NATS when the environment
+ * provides them (CI does), else on the embedded equivalents; each run gets its own databases and
+ * bus prefix. `options` adds what a test needs (a fixed clock, faster schedulers).
+ */
+export async function startSystemUnderTest(label: string, options: Pick<SystemOptions, 'clock' | 'trialSweepIntervalMs' | 'billingSchedulerIntervalMs'> = {}): Promise<SystemUnderTest> {
+  const apiKey = randomBytes(32).toString('base64url');
+  const cleanups: Array<() => Promise<unknown>> = [];
+  const stop = async () => {
+    for (const cleanup of cleanups.splice(0)) await cleanup();
+  };
+  try {
+    const nats = await resolveNats();
+    cleanups.push(() => nats.stop());
+    const bus: Bus = nats.url ? await connectNatsBus({ servers: nats.url, prefix: nats.prefix }) : createMemoryBus();
+    cleanups.unshift(() => bus.close());
+    const [catalog, subscriptions, billing] = await Promise.all([
+      provisionDatabase({ migrationsDir: catalogMigrations, label: 'catalog' }),
+      provisionDatabase({ migrationsDir: subscriptionsMigrations, label: 'subscriptions' }),
+      provisionDatabase({ migrationsDir: billingMigrations, label: 'billing' }),
+    ]);
+    cleanups.push(() => catalog.drop(), () => subscriptions.drop(), () => billing.drop());
+    console.info(`${label} on PostgreSQL from ${catalog.source}, bus: ${nats.url ? `NATS (${nats.source})` : 'in-process (no NATS available)'}`);
+    const simulator = await startNeoSimulator();
+    cleanups.push(() => simulator.stop());
+    const system = await startSystem({
+      bus,
+      databases: { catalog, subscriptions, billing },
+      secrets: { apiKey, loginHashKey: randomBytes(32).toString('base64url'), credentialsKey: randomBytes(32).toString('base64url') },
+      ports: { catalog: 0, subscriptions: 0, billing: 0, gateway: 0 },
+      ...options,
+    });
+    cleanups.unshift(() => system.stop());
+
+    const call = async (base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiAnswer> => {
+      const response = await fetch(`${base}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${apiKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      const text = await response.text();
+      return { status: response.status, body: (text ? JSON.parse(text) : null) as Record<string, any> };
+    };
+    return {
+      system,
+      simulator,
+      call,
+      async created(base, path, body) {
+        const answer = await call(base, 'POST', path, body);
+        if (answer.status !== 201) throw new Error(`POST ${path} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+        return answer.body;
+      },
+      platform: () => ({ baseUrl: simulator.url, clientId: simulator.credentials.clientId, clientSecret: simulator.credentials.clientSecret }),
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
