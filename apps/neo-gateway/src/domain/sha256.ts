@@ -9,6 +9,8 @@
  * depend on the bytes hashed (only on their length). Tested against `node:crypto` byte for byte.
  */
 
+import { decodeBase64urlWords } from './base64url-words.ts';
+
 const K = new Int32Array([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be,
   0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa,
@@ -204,36 +206,10 @@ export function digestWords(bytes: Uint8Array, out: Int32Array = new Int32Array(
   return out;
 }
 
-const base64url = new Int8Array(128).fill(-1);
-for (let i = 0; i < 64; i++) base64url['ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'.charCodeAt(i)] = i;
-
 /**
  * The words of a digest written as unpadded base64url (43 characters, as the contracts carry
  * keys, verifiers and secret hashes), or false when `text` is not one.
  */
 export function decodeDigest(text: string, out: Int32Array): boolean {
-  if (text.length !== 43) return false;
-  let acc = 0;
-  let bits = 0;
-  let word = 0;
-  let byteInWord = 0;
-  let written = 0;
-  for (let i = 0; i < 43; i++) {
-    const code = text.charCodeAt(i);
-    const value = code < 128 ? base64url[code]! : -1;
-    if (value < 0) return false;
-    acc = ((acc << 6) | value) & 0xffffff;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      word = (word << 8) | ((acc >>> bits) & 0xff);
-      if (++byteInWord === 4) {
-        out[written++] = word;
-        word = 0;
-        byteInWord = 0;
-      }
-    }
-  }
-  // 43 characters carry 258 bits: the last 2 must be zero in a canonical encoding.
-  return written === 8 && (acc & ((1 << bits) - 1)) === 0;
+  return decodeBase64urlWords(text, 8, out, 0);
 }

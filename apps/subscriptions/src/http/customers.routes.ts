@@ -6,6 +6,7 @@ import { parseTaxDocument } from '../domain/document.ts';
 import { customerNotFound, invalidCursor, invalidDocument } from '../domain/errors.ts';
 import type { HistoryAction } from '../domain/history.ts';
 import type { ServiceStatus } from '../domain/service-status.ts';
+import { toHeldAttachment } from '../use-cases/attachment.ts';
 import { createCustomer, documentKeyOf } from '../use-cases/customers.ts';
 import { customerDecisions } from '../use-cases/decisions.ts';
 import { explainForCustomer } from '../use-cases/explain.ts';
@@ -113,19 +114,7 @@ export function customerRoutes(app: HttpApp, ctx: SubscriptionsContext): void {
         planId: service.planId,
         status: service.status as ServiceStatus,
         authLogin: service.authLogin,
-        packages: service.packages.map((held) => ({
-          id: held.id,
-          serviceId: held.serviceId,
-          packageId: held.packageId,
-          packageDescription: names.get(held.packageId) ?? null,
-          priceCents: held.priceCents,
-          priceOverridden: held.priceOverridden,
-          fromPlan: held.fromPlan,
-          trialEndsAt: held.trialEndsAt?.toISOString() ?? null,
-          attachedAt: held.attachedAt.toISOString(),
-          detachedAt: held.detachedAt?.toISOString() ?? null,
-          detachReason: held.detachReason,
-        })),
+        packages: service.packages.map((held) => toHeldAttachment(held, names)),
       })),
       entitlements: entitlements.map((row) => {
         const record = EntitlementV1.parse(row.record);

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { SubscriptionsContext } from '../context.ts';
 import { serviceNotFound } from '../domain/errors.ts';
 import { SERVICE_STATUSES, type ServiceStatus } from '../domain/service-status.ts';
+import { toHeldAttachment } from '../use-cases/attachment.ts';
 import { attachPackage, changeAttachmentPrice, detachPackage } from '../use-cases/packages.ts';
 import { changeServiceStatus } from '../use-cases/services.ts';
 import { actorOf, idempotent } from './request-context.ts';
@@ -25,19 +26,7 @@ export function serviceRoutes(app: HttpApp, ctx: SubscriptionsContext): void {
       planId: service.planId,
       status: service.status as ServiceStatus,
       authLogin: service.authLogin,
-      packages: service.packages.map((held) => ({
-        id: held.id,
-        serviceId: held.serviceId,
-        packageId: held.packageId,
-        packageDescription: names.get(held.packageId) ?? null,
-        priceCents: held.priceCents,
-        priceOverridden: held.priceOverridden,
-        fromPlan: held.fromPlan,
-        trialEndsAt: held.trialEndsAt?.toISOString() ?? null,
-        attachedAt: held.attachedAt.toISOString(),
-        detachedAt: held.detachedAt?.toISOString() ?? null,
-        detachReason: held.detachReason,
-      })),
+      packages: service.packages.map((held) => toHeldAttachment(held, names)),
     };
   });
 

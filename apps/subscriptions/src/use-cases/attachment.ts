@@ -33,3 +33,24 @@ export function toAttachment(row: {
     attachedAt: row.attachedAt.toISOString(),
   };
 }
+
+/** A package a service holds or held, as the customer and service views show it. */
+export interface HeldAttachment extends Attachment {
+  readonly packageDescription: string | null;
+  readonly detachedAt: string | null;
+  /** `detached`, `trial_ended`, … */
+  readonly detachReason: string | null;
+}
+
+/** `row` with its package's name from `names` (package id → description) and how it ended, if it did. */
+export function toHeldAttachment(
+  row: Parameters<typeof toAttachment>[0] & { detachedAt: Date | null; detachReason: string | null },
+  names: ReadonlyMap<string, string>,
+): HeldAttachment {
+  return {
+    ...toAttachment(row),
+    packageDescription: names.get(row.packageId) ?? null,
+    detachedAt: row.detachedAt?.toISOString() ?? null,
+    detachReason: row.detachReason,
+  };
+}
