@@ -6,7 +6,6 @@ import { EntitlementView } from '../src/view/entitlement-view.ts';
 import { encodeSnapshot, SNAPSHOT_BUCKET, SNAPSHOT_NAME } from '../src/view/snapshot.ts';
 import { cpf, customerId, entitlementRecord, integrationId, integrationRecord, secret, subscriberId } from './fixtures.ts';
 import { publishRecords, startTestGateway, type TestGateway } from './gateway.ts';
-import { dropStreams } from './nats-server.ts';
 
 const nats = await resolveNats();
 const base = `/v1/callback/${integrationId}/${secret}`;
@@ -112,7 +111,6 @@ describeBootstrap('the in-process bus', async () => createMemoryBus({ onError: (
 let buses = 0;
 describe.skipIf(nats.source === 'none')(`on NATS (${nats.source === 'none' ? nats.reason : nats.url})`, () => {
   afterAll(async () => {
-    await dropStreams(nats.url, nats.prefix);
     await nats.stop();
   });
   describeBootstrap('NATS', async () => connectNatsBus({ servers: nats.url, prefix: `${nats.prefix}g${++buses}.`, onError: () => {} }));

@@ -1,8 +1,8 @@
 import { type Bus, connectNatsBus } from '@sva/bus';
+import { findNatsServer, type PrivateNats, startPrivateNats } from '@sva/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { entitlementRecord, integrationId, secret, subscriberId, cpf } from './fixtures.ts';
 import { publishRecords, startTestGateway, type TestGateway } from './gateway.ts';
-import { findNatsServer, type PrivateNats, startPrivateNats } from './nats-server.ts';
 
 const binary = findNatsServer();
 const base = `/v1/callback/${integrationId}/${secret}`;

@@ -1,12 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { resolveNats } from '@sva/testing';
+import { findNatsServer, resolveNats, startPrivateNats } from '@sva/testing';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { type Bus, type BusStatus, connectNatsBus } from '../src/index.ts';
 import { describeBusContract } from './bus-contract.ts';
@@ -97,55 +91,14 @@ describe.skipIf(!available)(`NATS adapter (${available ? `${nats.source}: ${nats
   });
 });
 
-/** The `nats-server` binary, when this machine has one (for a private server that can be restarted). */
-function findNatsServer(): string | undefined {
-  const dirs = [...(process.env['PATH'] ?? '').split(delimiter), '/usr/sbin', '/usr/local/bin'];
-  return dirs.map((dir) => join(dir, 'nats-server')).find((path) => existsSync(path));
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-/** Start `nats-server -js` on `port` with `storeDir`; resolves once it logs that it is ready. */
-function startServer(binary: string, port: number, storeDir: string): Promise<ChildProcess> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(binary, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let log = '';
-    child.stderr!.on('data', (chunk: Buffer) => {
-      log += chunk.toString();
-      if (log.includes('Server is ready')) resolve(child);
-    });
-    child.once('exit', (code) => reject(new Error(`nats-server exited with ${code}: ${log}`)));
-  });
-}
-
-async function stopServer(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-}
-
 const natsServer = findNatsServer();
 
 describe.skipIf(natsServer === undefined)('NATS adapter across a server restart (private nats-server)', () => {
   it('when the server restarts, then status goes reconnecting → connected and consumers and watches resume', async () => {
-    const port = await freePort();
-    const storeDir = await mkdtemp(join(tmpdir(), 'sva-bus-nats-'));
-    let server = await startServer(natsServer!, port, storeDir);
+    const server = await startPrivateNats(natsServer!);
     let bus: Bus | undefined;
     try {
-      bus = await connectNatsBus({ servers: `nats://127.0.0.1:${port}`, prefix: 'restart.', onError: () => {} });
+      bus = await connectNatsBus({ servers: server.url, prefix: 'restart.', onError: () => {} });
       const statuses: BusStatus[] = [];
       bus.onStatus((s) => statuses.push(s));
       await bus.ensureStream({ name: 'ORDERS', subjects: ['orders.>'] });
@@ -163,9 +116,9 @@ describe.skipIf(natsServer === undefined)('NATS adapter across a server restart 
       await vi.waitFor(() => expect(seen).toEqual(['before']), { timeout: 10_000 });
       await vi.waitFor(() => expect(watched).toEqual(['before']), { timeout: 10_000 });
 
-      await stopServer(server);
+      await server.stop();
       await vi.waitFor(() => expect(bus!.status()).toBe('reconnecting'), { timeout: 10_000 });
-      server = await startServer(natsServer!, port, storeDir);
+      await server.restart();
       await vi.waitFor(() => expect(bus!.status()).toBe('connected'), { timeout: 20_000 });
 
       // JetStream may need a moment after the restart before it takes writes again.
@@ -179,8 +132,7 @@ describe.skipIf(natsServer === undefined)('NATS adapter across a server restart 
       expect(statuses.slice(0, 2)).toEqual(['reconnecting', 'connected']);
     } finally {
       await bus?.close();
-      await stopServer(server);
-      await rm(storeDir, { recursive: true, force: true });
+      await server.dispose();
     }
   }, 90_000);
 });

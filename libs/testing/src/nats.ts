@@ -107,7 +107,7 @@ export async function resolveNats(): Promise<ResolvedNats> {
  * name starts with the run's prefix (also prefixes a test derived from it by appending
  * characters). Without this, each run would leave its streams behind on the CI machine's NATS.
  */
-async function deleteRunStreams(url: string, prefix: string): Promise<void> {
+export async function deleteRunStreams(url: string, prefix: string): Promise<void> {
   const token = prefix.replace(/\.+$/, '');
   const owned = [token.toUpperCase(), `KV_${token.toLowerCase()}`, `OBJ_${token.toLowerCase()}`];
   const { connect } = await import('@nats-io/transport-node');

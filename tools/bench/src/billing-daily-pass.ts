@@ -16,7 +16,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -28,6 +27,7 @@ import { connectNatsBus, encodeJson } from '@sva/bus';
 import { buckets, entitlementKey, streams, type GatewayIntegrationV1 } from '@sva/contracts';
 import { applyMigrations, withDatabaseName } from '@sva/db';
 import { migrationsDir as subscriptionsMigrations } from '@sva/subscriptions';
+import { deleteRunStreams, freePort } from '@sva/testing';
 import pg from 'pg';
 import { benchCustomerId, seedBilling, seedSubscriptions, shiftDay } from './billing-seed.ts';
 import { ArrivalTracker, percentile, stage } from './billing-timeline.ts';
@@ -82,17 +82,6 @@ async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T
   } finally {
     await client.end();
   }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 /** Start a service in its own process (`billing-service-process.ts`), logs in `logDir`, with an IPC channel. */
@@ -171,16 +160,7 @@ async function cleanup(): Promise<void> {
     return;
   }
   for (const name of Object.values(names)) await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
-  const nc = await connect({ servers: options.natsUrl });
-  try {
-    const jsm = await jetstreamManager(nc);
-    const token = `bench${run}`;
-    for await (const info of jsm.streams.list()) {
-      if (info.config.name.toLowerCase().includes(token)) await jsm.streams.delete(info.config.name);
-    }
-  } finally {
-    await nc.close();
-  }
+  await deleteRunStreams(options.natsUrl, prefix);
 }
 
 async function main() {

@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { jetstreamManager } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
 import { type Bus, connectNatsBus, encodeJson } from '@sva/bus';
 import { buckets, entitlementKey } from '@sva/contracts';
+import { deleteRunStreams, freePort } from '@sva/testing';
 import { freshnessThroughKv, freshnessThroughOutbox, type FreshnessResult } from './gateway-freshness.ts';
 import { best, load, type LoadResult, type LoadSpec } from './gateway-load.ts';
-import { type Child, freePort, rssMb, runTs, waitForOk, watchRss } from './gateway-processes.ts';
+import { type Child, rssMb, runTs, waitForOk, watchRss } from './gateway-processes.ts';
 import { BENCH_HASH_KEY, BENCH_INTEGRATION_ID, BENCH_SECRET, cpfOf, customerIdOf, entitlementOf, integrationRecord, sampleOf, subscriberIdOf } from './gateway-records.ts';
 
 /**
@@ -89,17 +88,6 @@ function startGateway(port: number, snapshotIntervalSeconds: number): Child {
 }
 
 const isMessage = (message: string) => (line: Record<string, unknown>) => line['msg'] === message;
-
-async function dropStreams(): Promise<void> {
-  const token = prefix.replace(/\.$/, '').toLowerCase();
-  const nc = await connect({ servers: natsUrl });
-  try {
-    const jsm = await jetstreamManager(nc);
-    for await (const name of jsm.streams.names()) if (name.toLowerCase().includes(token)) await jsm.streams.delete(name);
-  } finally {
-    await nc.close();
-  }
-}
 
 /** Median over rounds of gateway/baseline throughput within the same round (pairs cancel slow drifts of the machine). */
 function medianRoundRatio(gateway: readonly LoadResult[], baseline: readonly LoadResult[]): number {
@@ -281,7 +269,7 @@ async function main(): Promise<void> {
     for (const child of children.reverse()) await child.stop().catch(() => undefined);
     await bus.close();
     if (keep) log('kept the seeded data: rerun with GATEWAY_BENCH_PREFIX', { prefix });
-    else await dropStreams().catch((error: unknown) => log('cleanup failed', { error: String(error) }));
+    else await deleteRunStreams(natsUrl, prefix).catch((error: unknown) => log('cleanup failed', { error: String(error) }));
   }
 }
 

@@ -1,4 +1,4 @@
-import type { AuthoriseReasonV1, GrantState, SubscriberStatus } from '@sva/contracts';
+import { AuthoriseReasonV1, type GrantState, type SubscriberStatus } from '@sva/contracts';
 
 /**
  * Why authorise answered as it did (R1, R15). `subscribed` is the only reason that allows; the
@@ -22,18 +22,7 @@ const reasonByState: Record<GrantState, AuthoriseReason> = {
   cancelled: 'service_cancelled',
 };
 
-const reasons: readonly AuthoriseReason[] = [
-  'subscribed',
-  'not_subscribed',
-  'service_suspended_debt',
-  'service_suspended_request',
-  'service_pending_installation',
-  'service_cancelled',
-  'trial_ended',
-  'integration_inactive',
-  'unknown_subscriber',
-  'view_stale',
-];
+const reasons: readonly AuthoriseReason[] = AuthoriseReasonV1.options;
 
 /** One frozen decision per reason: answering allocates nothing. */
 const decisions = Object.fromEntries(reasons.map((reason) => [reason, Object.freeze({ allowed: reason === 'subscribed', reason })])) as Record<

@@ -1,4 +1,4 @@
-import { Cents, Id, GrantState, ProductCode, SubscriberStatus } from '@sva/contracts';
+import { AuthoriseReasonV1, Cents, Id, GrantState, ProductCode, SubscriberStatus } from '@sva/contracts';
 import { z } from 'zod';
 import { HISTORY_ACTIONS } from '../domain/history.ts';
 import { SERVICE_STATUSES } from '../domain/service-status.ts';
@@ -153,18 +153,7 @@ export const ExplainQuery = z.object({
 });
 export const SubscriberExplainQuery = ExplainQuery.pick({ product: true });
 
-const Reason = z.enum([
-  'subscribed',
-  'not_subscribed',
-  'service_suspended_debt',
-  'service_suspended_request',
-  'service_pending_installation',
-  'service_cancelled',
-  'trial_ended',
-  'integration_inactive',
-  'unknown_subscriber',
-  'view_stale',
-]);
+const Reason = AuthoriseReasonV1;
 
 export const ExplanationResource = z.object({
   customerId: Id,

@@ -4,16 +4,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { jetstreamManager } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
 
-/** The `nats-server` binary, when this machine has one (for a private server that can be stopped). */
+/** The `nats-server` binary, when this machine has one (for a private server a test may stop and restart). */
 export function findNatsServer(): string | undefined {
   const dirs = [...(process.env['PATH'] ?? '').split(delimiter), '/usr/sbin', '/usr/local/bin'];
   return dirs.map((dir) => join(dir, 'nats-server')).find((path) => existsSync(path));
 }
 
-async function freePort(): Promise<number> {
+/** A TCP port nothing listens on at the moment (on 127.0.0.1). */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -24,6 +23,7 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** Start `nats-server -js` on `port` with `storeDir`; resolves once it logs that it is ready. */
 function launch(binary: string, port: number, storeDir: string): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
     const child = spawn(binary, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -36,7 +36,7 @@ function launch(binary: string, port: number, storeDir: string): Promise<ChildPr
   });
 }
 
-/** A private `nats-server -js` on a free port, which a test may stop and start again (same store). */
+/** A private `nats-server -js` on a free port, which a test may stop and start again (same port, same store). */
 export interface PrivateNats {
   readonly url: string;
   stop(): Promise<void>;
@@ -45,9 +45,13 @@ export interface PrivateNats {
   dispose(): Promise<void>;
 }
 
+/**
+ * Start a private NATS server (the shared one cannot be stopped under other tests): for what
+ * happens while the bus is down. `binary` from {@link findNatsServer}; skip the test without one.
+ */
 export async function startPrivateNats(binary: string): Promise<PrivateNats> {
   const port = await freePort();
-  const storeDir = await mkdtemp(join(tmpdir(), 'sva-gateway-nats-'));
+  const storeDir = await mkdtemp(join(tmpdir(), 'sva-nats-'));
   let child: ChildProcess | undefined = await launch(binary, port, storeDir);
   const stop = async () => {
     const running = child;
@@ -69,16 +73,4 @@ export async function startPrivateNats(binary: string): Promise<PrivateNats> {
       await rm(storeDir, { recursive: true, force: true });
     },
   };
-}
-
-/** Delete the streams (KV and object buckets included) whose name holds the run prefix. */
-export async function dropStreams(url: string, prefix: string): Promise<void> {
-  const token = prefix.replace(/\.$/, '').toLowerCase();
-  const nc = await connect({ servers: url });
-  try {
-    const jsm = await jetstreamManager(nc);
-    for await (const name of jsm.streams.names()) if (name.toLowerCase().includes(token)) await jsm.streams.delete(name);
-  } finally {
-    await nc.close();
-  }
 }
