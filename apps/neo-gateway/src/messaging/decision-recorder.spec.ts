@@ -71,6 +71,29 @@ describe('decision recorder (audit)', () => {
     expect(batches[0]).toEqual({ gatewayId: 'gw-"1"', decisions: [expect.objectContaining({ subscriberId: odd, at: '2026-11-28T00:00:00.123Z' })] });
   });
 
+  it('when a batch is larger than the writer\'s first buffer, then every decision arrives intact, escaped ones among plain ones', async () => {
+    const bus = createMemoryBus();
+    buses.push(bus);
+    const { batches } = await collect(bus);
+    recorder = createDecisionRecorder({ bus, gatewayId: 'gw-1', batchSize: 10_000, flushIntervalMs: 60_000, maxBuffered: 20_000, logger });
+    await recorder.start();
+    // ≈ 2.5 MB of JSON: the 256 KiB write buffer grows several times, some of it mid-escape.
+    const id = (i: number) => (i % 997 === 0 ? `"é\\${i}"`.padEnd(64, 'ç') : `${i}`.padStart(64, 'x'));
+    for (let i = 0; i < 10_000; i++) recorder.record(integration, id(i), 'mumo', i % 2 === 0 ? 'subscribed' : 'not_subscribed', i, Date.parse('2026-11-28T00:00:00Z') + i);
+    await vi.waitFor(() => expect(batches).toHaveLength(1));
+    const decisions = batches[0]!.decisions;
+    expect(decisions.map((d) => d.subscriberId)).toEqual(Array.from({ length: 10_000 }, (_, i) => id(i)));
+    expect(decisions[9_999]).toEqual({
+      integrationId: integration,
+      subscriberId: id(9_999),
+      product: 'mumo',
+      allowed: false,
+      reason: 'not_subscribed',
+      latencyMicros: 9_999,
+      at: '2026-11-28T00:00:09.999Z',
+    });
+  });
+
   it('when the bus is away, then the buffer grows as needed (up to its bound) and keeps the decisions in order', async () => {
     const { bus, down } = flakyBus();
     buses.push(bus);
