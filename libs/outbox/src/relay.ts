@@ -1,6 +1,6 @@
 import { type BatchObservableCallback, type Counter, context, metrics, propagation } from '@opentelemetry/api';
 import type { Bus, KvStore } from '@sva/bus';
-import type { SqlClient, TransactionalClient } from './sql.ts';
+import { INBOX_TABLE, OUTBOX_TABLE, type SqlClient, type TransactionalClient } from './sql.ts';
 
 /** Minimal logger shape (pino fits). */
 export interface RelayLogger {
@@ -16,7 +16,12 @@ export interface OutboxRelayOptions {
   readonly batchSize?: number;
   /** How often to look for rows when nobody kicked the relay (another replica wrote, a retry). Default 1 s. */
   readonly pollIntervalMs?: number;
-  /** Published rows are deleted after this long. Default 7 days. */
+  /**
+   * Published rows, and the records of messages this service's consumers handled
+   * (`processed_message`, see `claimMessage`), are deleted after this long. Default 7 days: far
+   * longer than any redelivery (an unacknowledged message comes back within the consumer's ack
+   * wait), so a record is never gone while its message may still arrive.
+   */
   readonly retentionMs?: number;
 }
 
@@ -182,10 +187,30 @@ export class OutboxRelay {
     const now = Date.now();
     if (now - this.#lastPrune < 600_000) return;
     this.#lastPrune = now;
-    await this.#options.db.$executeRawUnsafe(
-      `DELETE FROM outbox_message WHERE published_at < now() - ($1::bigint * interval '1 millisecond')`,
-      this.#options.retentionMs,
+    await this.prune();
+  }
+
+  /**
+   * Delete published outbox rows and handled-message records older than the retention (the relay
+   * does it every ten minutes). Handled-message records go in slices of 10,000 so a backlog of
+   * days does not hold one long transaction. Returns how many of each were deleted.
+   */
+  async prune(): Promise<{ outbox: number; processed: number }> {
+    const { db, retentionMs } = this.#options;
+    const outbox = await db.$executeRawUnsafe(
+      `DELETE FROM ${OUTBOX_TABLE} WHERE published_at < now() - ($1::bigint * interval '1 millisecond')`,
+      retentionMs,
     );
+    let processed = 0;
+    for (;;) {
+      const deleted = await db.$executeRawUnsafe(
+        `DELETE FROM ${INBOX_TABLE} WHERE ctid IN (SELECT ctid FROM ${INBOX_TABLE} WHERE processed_at < now() - ($1::bigint * interval '1 millisecond') LIMIT 10000)`,
+        retentionMs,
+      );
+      processed += deleted;
+      if (deleted < 10_000) break;
+    }
+    return { outbox, processed };
   }
 
   /** Register the instruments; the gauges query the database only when a reader collects them. */

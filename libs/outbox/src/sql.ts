@@ -26,6 +26,7 @@ export type { SqlClient, TransactionalClient } from '@sva/db';
  *   processedAt DateTime @default(now()) @map("processed_at") @db.Timestamptz(3)
  *
  *   @@id([consumer, messageId])
+ *   @@index([processedAt])
  *   @@map("processed_message")
  * }
  * ```

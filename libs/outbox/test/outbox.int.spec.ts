@@ -145,6 +145,34 @@ describe.each(buses)('outbox on real PostgreSQL with the %s', (_name, makeBus) =
     expect(await db.$transaction((tx) => claimMessage(tx, 'c1', msgId))).toBe(false);
     expect(await db.$transaction((tx) => claimMessage(tx, 'c2', msgId))).toBe(true);
   });
+
+  it('when published rows and handled-message records are older than the retention, then pruning deletes them, in slices, and nothing younger', async () => {
+    // An hour's retention; rows an hour and a half old go, rows a minute old stay.
+    const relay = new OutboxRelay({ db, bus, logger: silent, retentionMs: 3_600_000 });
+    const consumer = `prune-${randomUUID()}`;
+    await db.$executeRawUnsafe(
+      `INSERT INTO processed_message (consumer, message_id, processed_at)
+       SELECT $1, 'old-' || n, now() - interval '90 minutes' FROM generate_series(1, 12345) AS n
+       UNION ALL SELECT $1, 'new-' || n, now() - interval '1 minute' FROM generate_series(1, 10) AS n`,
+      consumer,
+    );
+    await db.$executeRawUnsafe(
+      `INSERT INTO outbox_message (id, kind, destination, payload, created_at, published_at) VALUES
+         ($1, 'event', 'things.pruned.v1', '{}', now() - interval '2 hours', now() - interval '90 minutes'),
+         ($2, 'event', 'things.pruned.v1', '{}', now() - interval '2 minutes', now() - interval '1 minute'),
+         ($3, 'event', 'things.pruned.v1', '{}', now() - interval '2 hours', NULL)`,
+      randomUUID(),
+      randomUUID(),
+      randomUUID(),
+    );
+    const pruned = await relay.prune();
+    expect(pruned).toEqual({ outbox: 1, processed: 12_345 });
+    const left = await db.$queryRawUnsafe<Array<{ message_id: string }>>('SELECT message_id FROM processed_message WHERE consumer = $1 ORDER BY message_id', consumer);
+    expect(left.map((row) => row.message_id)).toEqual(Array.from({ length: 10 }, (_, i) => `new-${i + 1}`).sort());
+    // The unpublished row stays whatever its age: only what was sent is pruned.
+    expect((await db.$queryRawUnsafe<Array<{ n: number }>>("SELECT count(*)::int AS n FROM outbox_message WHERE destination = 'things.pruned.v1'"))[0]!.n).toBe(2);
+    await db.$executeRawUnsafe("DELETE FROM outbox_message WHERE destination = 'things.pruned.v1'");
+  });
 });
 
 afterAll(() => nats.stop());
