@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { validatorCompiler } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AuthoriseOutcome, CallbackCore, IdentifyOutcome } from '../use-cases/callback.ts';
+import type { ViewIntegration } from '../view/entitlement-view.ts';
 import { quickChildLogger } from './request-logger.ts';
 
 /**
@@ -151,15 +152,8 @@ export function callbackV1Routes(app: HttpApp, core: CallbackCore): void {
       childLoggerFactory: quickChildLogger as never,
     },
     (request: CallbackRequest<{ Body: z.infer<typeof IdentifyBody> }>, reply: FastifyReply): void => {
-      if (!core.ready()) {
-        sendProblem(reply.header('retry-after', '1'), notReady);
-        return;
-      }
-      const integration = core.open(request.params.integrationId, request.params.secret);
-      if (integration === undefined) {
-        sendProblem(reply, notFound);
-        return;
-      }
+      const integration = openCallback(core, request, reply);
+      if (integration === undefined) return;
       const outcome = core.identify(integration, request.body.login, request.body.password, request.ip);
       if (outcome.kind === 'throttled') sendProblem(reply.header('retry-after', String(outcome.retryAfterSeconds)), tooMany);
       else reply.type(JSON_TYPE).send(identifyJson(outcome));
@@ -182,19 +176,26 @@ export function callbackV1Routes(app: HttpApp, core: CallbackCore): void {
       childLoggerFactory: quickChildLogger as never,
     },
     (request: CallbackRequest<{ Querystring: z.infer<typeof AuthoriseQuery> }>, reply: FastifyReply): void => {
-      if (!core.ready()) {
-        sendProblem(reply.header('retry-after', '1'), notReady);
-        return;
-      }
-      const integration = core.open(request.params.integrationId, request.params.secret);
-      if (integration === undefined) {
-        sendProblem(reply, notFound);
-        return;
-      }
+      const integration = openCallback(core, request, reply);
+      if (integration === undefined) return;
       const outcome = core.authorise(integration, request.query.subscriber_id, request.query.product, reply.elapsedTime);
       reply.type(JSON_TYPE).send(authoriseJson(outcome, answers));
     },
   );
+}
+
+/**
+ * The integration a callback URL opens (R3), or undefined once the answer is sent: 503 while the
+ * view is loading, the same 404 for an unknown integration and a wrong secret.
+ */
+function openCallback(core: CallbackCore, request: CallbackRequest<object>, reply: FastifyReply): ViewIntegration | undefined {
+  if (!core.ready()) {
+    sendProblem(reply.header('retry-after', '1'), notReady);
+    return undefined;
+  }
+  const integration = core.open(request.params.integrationId, request.params.secret);
+  if (integration === undefined) sendProblem(reply, notFound);
+  return integration;
 }
 
 /**
