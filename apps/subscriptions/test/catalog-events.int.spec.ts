@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { EntitlementV1, subjects, type IntegrationChangedV1, type PackageChangedV1, type PackageV1 } from '@sva/contracts';
+import { EntitlementV1, subjects, type PackageChangedV1, type PackageV1 } from '@sva/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { integrationChanged, packageChanged } from '../src/use-cases/catalog-changes.ts';
 import { drainRefreshQueue } from '../src/use-cases/refresh-queue.ts';
 import { directContext } from './support/direct-context.ts';
-import { startHarness, type Harness } from './support/harness.ts';
+import { newIntegration, startHarness, type Harness } from './support/harness.ts';
 
 describe('catalog changes flowing through (R5, R7, R12, R13, R15), through the bus', () => {
   let h: Harness;
@@ -110,17 +110,7 @@ describe('catalog consumer idempotency and the refresh queue (use cases on their
 
   const seed = async (holders: number) => {
     const { ctx } = direct;
-    const integration: IntegrationChangedV1 = {
-      integrationId: randomUUID(),
-      version: 1,
-      type: 'neo',
-      description: 'NEO',
-      loginField: 'cpf_cnpj',
-      singlePackage: false,
-      syncSubscriptionStatus: true,
-      active: true,
-      changedAt: new Date().toISOString(),
-    };
+    const integration = newIntegration();
     const pkg: PackageV1 = { packageId: randomUUID(), version: 1, description: 'Música', priceCents: 1_990, active: true, grants: [{ integrationId: integration.integrationId, productCodes: ['mumo'] }] };
     await integrationChanged(ctx, integration, randomUUID());
     await packageChanged(ctx, { ...pkg, changedAt: new Date().toISOString() }, randomUUID());

@@ -31,6 +31,22 @@ export interface Answer {
  * A fake catalog on the real bus: answers the catalog's requests from what the test declared, and
  * announces changes on `catalog.*` like the catalog's outbox (msgId per message).
  */
+/** An active NEO integration logging in by CPF/CNPJ and syncing subscription status, as the catalog announces it. */
+export function newIntegration(fields: Partial<IntegrationChangedV1> = {}): IntegrationChangedV1 {
+  return {
+    integrationId: randomUUID(),
+    version: 1,
+    type: 'neo',
+    description: 'NEO',
+    loginField: 'cpf_cnpj',
+    singlePackage: false,
+    syncSubscriptionStatus: true,
+    active: true,
+    changedAt: new Date().toISOString(),
+    ...fields,
+  };
+}
+
 export class FakeCatalog {
   readonly integrations = new Map<string, IntegrationChangedV1>();
   readonly packages = new Map<string, PackageV1>();
@@ -53,18 +69,7 @@ export class FakeCatalog {
 
   /** Declare an integration (known to requests only, until announced). */
   integration(fields: Partial<IntegrationChangedV1> = {}): IntegrationChangedV1 {
-    const integration: IntegrationChangedV1 = {
-      integrationId: randomUUID(),
-      version: 1,
-      type: 'neo',
-      description: 'NEO',
-      loginField: 'cpf_cnpj',
-      singlePackage: false,
-      syncSubscriptionStatus: true,
-      active: true,
-      changedAt: new Date().toISOString(),
-      ...fields,
-    };
+    const integration = newIntegration(fields);
     this.integrations.set(integration.integrationId, integration);
     return integration;
   }
