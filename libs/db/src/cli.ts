@@ -1,8 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { redactUrl, withDatabaseName } from './connection-url.ts';
+import { findDatabaseVariable } from './database-variable.ts';
 import { ensureDatabase } from './ensure-database.ts';
 import { DbError } from './errors.ts';
 import { applyMigrations } from './migrate.ts';
@@ -29,7 +30,7 @@ Options:
 
 Environment:
   <APP>_DATABASE_URL     Database of one app (APP = folder name in upper snake case, e.g.
-                         CATALOG_DATABASE_URL, BILLING_STATUS_DATABASE_URL). Wins over DATABASE_URL.
+                         CATALOG_DATABASE_URL, BILLING_DATABASE_URL). Wins over DATABASE_URL.
   DATABASE_URL           apply <app>: the app's database. apply --all: the server; each app
                          without its own URL gets the database named after it (billing_status).
                          diff/check: the server where a temporary shadow database is created
@@ -156,19 +157,14 @@ async function check(args: string[], embedded: boolean, context: MigrateCliConte
 }
 
 /**
- * The variable holding an app's database URL: the one the service itself reads. An app names its
- * variables' prefix in its package.json (`"sva": { "envPrefix": "BILLING" }` → `BILLING_DATABASE_URL`);
- * without one, the folder name is used (`catalog` → `CATALOG_DATABASE_URL`).
+ * The variable holding an app's database URL: the one the service itself reads, from its
+ * `databaseEnv('<PREFIX>')` (`findDatabaseVariable`: `BILLING` → `BILLING_DATABASE_URL`); for an
+ * app without such a config (or without `root`), the folder name (`catalog` → `CATALOG_DATABASE_URL`).
  */
 export function appUrlVariable(app: string, root?: string): string {
-  const declared = root === undefined ? undefined : envPrefixOf(path.join(root, 'apps', app, 'package.json'));
-  return `${declared ?? app.replace(/[^A-Za-z0-9]+/g, '_').toUpperCase()}_DATABASE_URL`;
-}
-
-function envPrefixOf(packageJson: string): string | undefined {
-  if (!existsSync(packageJson)) return undefined;
-  const prefix = (JSON.parse(readFileSync(packageJson, 'utf8')) as { sva?: { envPrefix?: unknown } }).sva?.envPrefix;
-  return typeof prefix === 'string' && /^[A-Z][A-Z0-9_]*$/.test(prefix) ? prefix : undefined;
+  const config = root === undefined ? undefined : path.join(root, 'apps', app, 'src', 'config.ts');
+  if (config !== undefined && existsSync(config)) return findDatabaseVariable(config, app);
+  return `${app.replace(/[^A-Za-z0-9]+/g, '_').toUpperCase()}_DATABASE_URL`;
 }
 
 function databaseUrlFor(app: string, context: Pick<MigrateCliContext, 'env' | 'root'>, all: boolean): string {

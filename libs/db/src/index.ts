@@ -32,3 +32,4 @@ export {
   type MigrationFailureOutcome,
 } from './errors.ts';
 export { pgSqlClient, type SqlClient, type TransactionalClient } from './sql-client.ts';
+export { appDatabaseVariable, findDatabaseVariable } from './database-variable.ts';

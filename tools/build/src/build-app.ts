@@ -2,6 +2,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } fr
 import { isBuiltin } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findDatabaseVariable } from '@sva/db';
 import * as esbuild from 'esbuild';
 import { type Lockfile, pruneLockfile } from './prune-lockfile.ts';
 
@@ -157,19 +158,6 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
     dependencies: pruned.dependencies,
     files: files.sort((a, b) => a.path.localeCompare(b.path)),
   };
-}
-
-/**
- * `<PREFIX>_DATABASE_URL` from the app's `databaseEnv('<PREFIX>')` in `src/config.ts`: the variable
- * the service itself reads, so the migration Job and the Deployment share one Secret key.
- */
-export function findDatabaseVariable(configFile: string, app: string): string {
-  const source = existsSync(configFile) ? readFileSync(configFile, 'utf8') : '';
-  const prefixes = [...new Set([...source.matchAll(/databaseEnv\(\s*['"]([A-Z][A-Z0-9_]*)['"]\s*\)/g)].map((match) => match[1]!))];
-  if (prefixes.length !== 1) {
-    throw new BuildError(`apps/${app} has migrations, but its src/config.ts names ${prefixes.length === 0 ? 'no' : 'several'} databaseEnv('<PREFIX>')`);
-  }
-  return `${prefixes[0]}_DATABASE_URL`;
 }
 
 /**
