@@ -27,10 +27,6 @@ export interface Answer {
   readonly body: any;
 }
 
-/**
- * A fake catalog on the real bus: answers the catalog's requests from what the test declared, and
- * announces changes on `catalog.*` like the catalog's outbox (msgId per message).
- */
 /** An active NEO integration logging in by CPF/CNPJ and syncing subscription status, as the catalog announces it. */
 export function newIntegration(fields: Partial<IntegrationChangedV1> = {}): IntegrationChangedV1 {
   return {
@@ -47,6 +43,10 @@ export function newIntegration(fields: Partial<IntegrationChangedV1> = {}): Inte
   };
 }
 
+/**
+ * A fake catalog on the real bus: answers the catalog's requests from what the test declared, and
+ * announces changes on `catalog.*` like the catalog's outbox (msgId per message).
+ */
 export class FakeCatalog {
   readonly integrations = new Map<string, IntegrationChangedV1>();
   readonly packages = new Map<string, PackageV1>();
