@@ -36,24 +36,43 @@ export interface GatewayConfig extends BaseConfig {
   readonly auditMaxBuffered: number;
 }
 
+/** The settings `loadConfig` defaults to, beyond the base ones and the hash key (the embedded mode and tests start from these). */
+export const gatewayDefaults = {
+  allowTtlSeconds: 300,
+  denyTtlSeconds: 30,
+  identifyFailuresPerAddress: 30,
+  identifyFailuresPerLogin: 10,
+  identifyMaxLockoutSeconds: 3_600,
+  trustProxy: false,
+  logCallbackRequests: false,
+  maxStalenessSeconds: 300,
+  stalePolicy: 'serve',
+  snapshotIntervalSeconds: 300,
+  useSnapshots: true,
+  auditBatchSize: 1_000,
+  auditFlushMs: 1_000,
+  auditMaxBuffered: 200_000,
+} as const satisfies Partial<GatewayConfig>;
+
+const d = gatewayDefaults;
 const Env = z.object({
   ...baseEnv('GATEWAY', 3004),
   LOGIN_HASH_KEY: env.secret(),
-  GATEWAY_ALLOW_TTL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
-  GATEWAY_DENY_TTL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(30),
-  GATEWAY_IDENTIFY_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).default(30),
-  GATEWAY_IDENTIFY_FAILURES_PER_LOGIN: z.coerce.number().int().min(1).default(10),
-  GATEWAY_IDENTIFY_MAX_LOCKOUT_SECONDS: z.coerce.number().int().min(60).default(3_600),
-  GATEWAY_TRUST_PROXY: env.bool(false),
-  GATEWAY_LOG_CALLBACK_REQUESTS: env.bool(false),
-  GATEWAY_MAX_STALENESS_SECONDS: z.coerce.number().int().min(1).default(300),
-  GATEWAY_STALE_POLICY: z.enum(['serve', 'deny']).default('serve'),
-  GATEWAY_SNAPSHOT_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(300),
-  GATEWAY_USE_SNAPSHOTS: env.bool(true),
+  GATEWAY_ALLOW_TTL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(d.allowTtlSeconds),
+  GATEWAY_DENY_TTL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(d.denyTtlSeconds),
+  GATEWAY_IDENTIFY_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).default(d.identifyFailuresPerAddress),
+  GATEWAY_IDENTIFY_FAILURES_PER_LOGIN: z.coerce.number().int().min(1).default(d.identifyFailuresPerLogin),
+  GATEWAY_IDENTIFY_MAX_LOCKOUT_SECONDS: z.coerce.number().int().min(60).default(d.identifyMaxLockoutSeconds),
+  GATEWAY_TRUST_PROXY: env.bool(d.trustProxy),
+  GATEWAY_LOG_CALLBACK_REQUESTS: env.bool(d.logCallbackRequests),
+  GATEWAY_MAX_STALENESS_SECONDS: z.coerce.number().int().min(1).default(d.maxStalenessSeconds),
+  GATEWAY_STALE_POLICY: z.enum(['serve', 'deny']).default(d.stalePolicy),
+  GATEWAY_SNAPSHOT_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(d.snapshotIntervalSeconds),
+  GATEWAY_USE_SNAPSHOTS: env.bool(d.useSnapshots),
   GATEWAY_ID: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (at most 64)').optional(),
-  GATEWAY_AUDIT_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1_000),
-  GATEWAY_AUDIT_FLUSH_MS: z.coerce.number().int().min(10).default(1_000),
-  GATEWAY_AUDIT_MAX_BUFFERED: z.coerce.number().int().min(100).default(200_000),
+  GATEWAY_AUDIT_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(d.auditBatchSize),
+  GATEWAY_AUDIT_FLUSH_MS: z.coerce.number().int().min(10).default(d.auditFlushMs),
+  GATEWAY_AUDIT_MAX_BUFFERED: z.coerce.number().int().min(100).default(d.auditMaxBuffered),
 });
 
 /** Default replica name: the host name (the pod name on Kubernetes), cut to what batches accept. */
@@ -85,20 +104,3 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): GatewayConf
   };
 }
 
-/** The settings `loadConfig` defaults to, beyond the base ones and the hash key (the embedded mode and tests start from these). */
-export const gatewayDefaults = {
-  allowTtlSeconds: 300,
-  denyTtlSeconds: 30,
-  identifyFailuresPerAddress: 30,
-  identifyFailuresPerLogin: 10,
-  identifyMaxLockoutSeconds: 3_600,
-  trustProxy: false,
-  logCallbackRequests: false,
-  maxStalenessSeconds: 300,
-  stalePolicy: 'serve',
-  snapshotIntervalSeconds: 300,
-  useSnapshots: true,
-  auditBatchSize: 1_000,
-  auditFlushMs: 1_000,
-  auditMaxBuffered: 200_000,
-} as const satisfies Partial<GatewayConfig>;
