@@ -29,17 +29,29 @@ export interface BillingConfig extends BaseConfig {
   readonly evaluationConcurrency: number;
 }
 
+/** The settings `loadConfig` defaults to, beyond the base ones, the database and the API keys (the embedded mode starts from these). */
+export const billingDefaults = {
+  graceDays: 5,
+  timeZone: 'America/Sao_Paulo',
+  maxTrustUnblockDays: 7,
+  dailyEvaluationTime: '06:00',
+  schedulerIntervalMs: 15_000,
+  evaluationBatchSize: 2_000,
+  evaluationConcurrency: 2,
+} as const satisfies Partial<BillingConfig>;
+
+const d = billingDefaults;
 const Env = z.object({
   ...baseEnv('BILLING', 3003),
   ...databaseEnv('BILLING'),
   BILLING_API_KEYS: env.list().pipe(z.array(z.string().min(24, 'each key needs at least 24 characters')).min(1)),
-  BILLING_GRACE_DAYS: z.coerce.number().int().min(0).max(365).default(5),
-  BILLING_TIME_ZONE: z.string().default('America/Sao_Paulo').refine(isTimeZone, 'must be an IANA time zone such as America/Sao_Paulo'),
-  BILLING_MAX_TRUST_UNBLOCK_DAYS: z.coerce.number().int().min(0).max(365).default(7),
-  BILLING_DAILY_EVALUATION_TIME: z.string().regex(TIME_OF_DAY, 'must be HH:MM (24 h), e.g. 06:00').default('06:00'),
-  BILLING_SCHEDULER_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(15_000),
-  BILLING_EVALUATION_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(2_000),
-  BILLING_EVALUATION_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
+  BILLING_GRACE_DAYS: z.coerce.number().int().min(0).max(365).default(d.graceDays),
+  BILLING_TIME_ZONE: z.string().default(d.timeZone).refine(isTimeZone, 'must be an IANA time zone such as America/Sao_Paulo'),
+  BILLING_MAX_TRUST_UNBLOCK_DAYS: z.coerce.number().int().min(0).max(365).default(d.maxTrustUnblockDays),
+  BILLING_DAILY_EVALUATION_TIME: z.string().regex(TIME_OF_DAY, 'must be HH:MM (24 h), e.g. 06:00').default(d.dailyEvaluationTime),
+  BILLING_SCHEDULER_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(d.schedulerIntervalMs),
+  BILLING_EVALUATION_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(d.evaluationBatchSize),
+  BILLING_EVALUATION_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(d.evaluationConcurrency),
 });
 
 /** Parse the environment; throws `ConfigError` naming each bad variable. */

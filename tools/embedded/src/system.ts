@@ -1,4 +1,4 @@
-import { buildBillingService } from '@sva/billing-status';
+import { billingDefaults, buildBillingService } from '@sva/billing-status';
 import type { Bus } from '@sva/bus';
 import { buildCatalogService } from '@sva/catalog';
 import type { Clock } from '@sva/kernel';
@@ -112,13 +112,8 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
           ...common,
           http: { host, port: ports.billing },
           database: options.databases.billing,
-          graceDays: 5,
-          timeZone: 'America/Sao_Paulo',
-          maxTrustUnblockDays: 7,
-          dailyEvaluationTime: '06:00',
-          schedulerIntervalMs: options.billingSchedulerIntervalMs ?? 15_000,
-          evaluationBatchSize: 2_000,
-          evaluationConcurrency: 2,
+          ...billingDefaults,
+          schedulerIntervalMs: options.billingSchedulerIntervalMs ?? billingDefaults.schedulerIntervalMs,
         },
         { bus: options.bus, logger: logger('billing-status'), ...clock },
       )
