@@ -9,3 +9,4 @@ export * from './errors.ts';
 export { encodeJson, decodeJson } from './json.ts';
 export { connectNatsBus, type NatsBusOptions } from './nats.ts';
 export { createMemoryBus, type MemoryBusOptions } from './memory.ts';
+export { ENQUEUED_AT_HEADER } from './headers.ts';

@@ -1,5 +1,5 @@
 import { type BatchObservableCallback, type Counter, context, metrics, propagation } from '@opentelemetry/api';
-import type { Bus, KvStore } from '@sva/bus';
+import { type Bus, ENQUEUED_AT_HEADER, type KvStore } from '@sva/bus';
 import { INBOX_TABLE, OUTBOX_TABLE, type SqlClient, type TransactionalClient } from './sql.ts';
 
 /** Minimal logger shape (pino fits). */
@@ -30,13 +30,6 @@ export interface OutboxRelayStats {
   published: number;
   failedBatches: number;
 }
-
-/**
- * Header set on every event the relay publishes: when its row was written, in epoch milliseconds
- * (the commit of the change it announces). Consumers turn it into `sva.consumer.lag`
- * (`libs/service-kit/src/consumer.ts`, `ENQUEUED_AT_HEADER`).
- */
-export const ENQUEUED_AT_HEADER = 'sva-enqueued-at';
 
 /** Most rows the backlog gauge counts: beyond this the number only says "far too many". */
 const backlogCountCap = 100_000;

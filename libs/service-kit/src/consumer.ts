@@ -1,6 +1,6 @@
 import { type Attributes, metrics } from '@opentelemetry/api';
 import type { Bus, ConsumerSpec, Delivery, Headers, Subscription } from '@sva/bus';
-import { decodeJson } from '@sva/bus';
+import { decodeJson, ENQUEUED_AT_HEADER } from '@sva/bus';
 import { isDomainError } from '@sva/kernel';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
@@ -37,13 +37,6 @@ export interface EventConsumerOptions {
 export function redeliveryDelayMs(deliveryCount: number): number {
   return Math.min(30_000, 500 * 2 ** Math.max(0, deliveryCount - 1));
 }
-
-/**
- * Header the outbox relay sets on every event it publishes: when the row was written (epoch
- * milliseconds), i.e. when the change it announces was committed. Kept in step with
- * `libs/outbox/src/relay.ts`.
- */
-export const ENQUEUED_AT_HEADER = 'sva-enqueued-at';
 
 /** How a delivery was settled, as counted by `sva.consumer.messages`. */
 export type ConsumerOutcome = 'handled' | 'ignored' | 'retry' | 'terminated';
@@ -130,7 +123,7 @@ function consumerMeters() {
 }
 
 function enqueuedAtMs(headers: Headers): number | undefined {
-  const raw = headers[ENQUEUED_AT_HEADER] ?? Object.entries(headers).find(([name]) => name.toLowerCase() === ENQUEUED_AT_HEADER)?.[1];
+  const raw = headers[ENQUEUED_AT_HEADER];
   const value = raw === undefined ? Number.NaN : Number(raw);
   return Number.isFinite(value) && value > 0 ? value : undefined;
 }
