@@ -47,7 +47,7 @@ export function authoriseSubscriber(integrationActive: boolean, subscriberKnown:
   return decisions[reasonByState[grant]];
 }
 
-/** R1, R15 on a whole record (tests and the explain view). */
+/** R1, R15 on a whole record (the decision tables in the tests read it this way). */
 export function authorise(
   integration: { readonly active: boolean },
   entitlement: { readonly grants: ReadonlyArray<{ readonly product: string; readonly state: GrantState }> } | undefined,

@@ -104,15 +104,7 @@ const checkedValidator = ((route: { schema: z.ZodType }) => {
   return (data: unknown) => (fast(data) ? { value: data } : full(data));
 }) as never;
 
-/** Answers as ready-made JSON: the hot routes send strings and skip serialisation. */
-function authoriseJson(outcome: AuthoriseOutcome, cache: Map<AuthoriseOutcome, string>): string {
-  let json = cache.get(outcome);
-  if (json === undefined) {
-    json = JSON.stringify({ allowed: outcome.allowed, reason: outcome.reason, ttl_seconds: outcome.ttlSeconds });
-    cache.set(outcome, json);
-  }
-  return json;
-}
+const authoriseJson = (outcome: AuthoriseOutcome): string => JSON.stringify({ allowed: outcome.allowed, reason: outcome.reason, ttl_seconds: outcome.ttlSeconds });
 
 const notIdentifiedJson = {
   unknown_login: JSON.stringify({ identified: false, reason: 'unknown_login' }),
@@ -129,7 +121,8 @@ type CallbackRequest<Extra> = FastifyRequest<{ Params: z.infer<typeof CallbackPa
 
 /** Register the contract v1 routes on the app (whose OpenAPI document then describes them). */
 export function callbackV1Routes(app: HttpApp, core: CallbackCore): void {
-  const answers = new Map<AuthoriseOutcome, string>();
+  // Answers as ready-made JSON, one per reason (the core's outcomes are fixed): the hot route sends strings and skips serialisation.
+  const answers: Partial<Record<AuthoriseReasonV1, string>> = {};
   notFoundUnderCallbacks(app);
 
   app.post(
@@ -179,7 +172,7 @@ export function callbackV1Routes(app: HttpApp, core: CallbackCore): void {
       const integration = openCallback(core, request, reply);
       if (integration === undefined) return;
       const outcome = core.authorise(integration, request.query.subscriber_id, request.query.product, reply.elapsedTime);
-      reply.type(JSON_TYPE).send(authoriseJson(outcome, answers));
+      reply.type(JSON_TYPE).send((answers[outcome.reason] ??= authoriseJson(outcome)));
     },
   );
 }

@@ -1,4 +1,4 @@
-import type { SubscriberStatus } from '@sva/contracts';
+import { AuthoriseReasonV1, type SubscriberStatus } from '@sva/contracts';
 import { createAttemptLimiter, type AttemptLimiterOptions } from '../domain/attempt-limiter.ts';
 import { type AuthoriseReason, authoriseSubscriber, withStaleness } from '../domain/decisions.ts';
 import type { LoginDigests } from '../domain/login-keys.ts';
@@ -68,15 +68,13 @@ export function createCallbackCore(options: CallbackCoreOptions): CallbackCore {
   const verifier = new Int32Array(8);
   // Compared against when the integration is unknown, so that case costs what a wrong secret costs.
   const decoy = [{ digest: new Int32Array(8), validUntilMs: Number.POSITIVE_INFINITY }];
-  const outcomes = new Map<AuthoriseReason, AuthoriseOutcome>();
-  const outcomeOf = (reason: AuthoriseReason, allowed: boolean): AuthoriseOutcome => {
-    let outcome = outcomes.get(reason);
-    if (outcome === undefined) {
-      outcome = Object.freeze({ allowed, reason, ttlSeconds: allowed ? options.allowTtlSeconds : options.denyTtlSeconds });
-      outcomes.set(reason, outcome);
-    }
-    return outcome;
-  };
+  // One frozen outcome per reason, made once: answering allocates nothing.
+  const outcomes = Object.fromEntries(
+    AuthoriseReasonV1.options.map((reason) => {
+      const allowed = reason === 'subscribed';
+      return [reason, Object.freeze({ allowed, reason, ttlSeconds: allowed ? options.allowTtlSeconds : options.denyTtlSeconds })];
+    }),
+  ) as Record<AuthoriseReason, AuthoriseOutcome>;
 
   return {
     ready: options.ready,
@@ -135,7 +133,7 @@ export function createCallbackCore(options: CallbackCoreOptions): CallbackCore {
       );
       metrics.decided(decision.reason);
       recorder.record(integration.id, subscriberId, product, decision.reason, Math.max(0, Math.round(elapsedMs * 1000)), at);
-      return outcomeOf(decision.reason, decision.allowed);
+      return outcomes[decision.reason];
     },
   };
 }
