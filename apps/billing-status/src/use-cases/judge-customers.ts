@@ -27,24 +27,13 @@ const OUTBOX_CHUNK = 1_000;
  * statements per call whatever the count.
  */
 export async function judgeCustomers(tx: Tx, customerIds: readonly string[], settings: BillingSettings, now: Date): Promise<JudgeReport> {
-  const current = await lockStandings(tx, customerIds);
-  const overdue = await oldestOverdueInvoices(tx, customerIds, graceCutoff(calendarDate(now, settings.timeZone), settings.graceDays));
+  const assessed = await assessCustomers(tx, customerIds, settings, now);
   const records = new Map<string, StandingRecord>();
   const verdicts = new Map<string, StandingVerdict>();
   const writes: StandingRecord[] = [];
   const events = [];
   const trustEnded = [];
-  for (const record of current) {
-    const oldest = overdue.get(record.customerId);
-    const verdict = judgeStanding(
-      {
-        oldestOverdue: oldest ? { invoiceId: oldest.invoiceId, dueDate: oldest.dueDate } : null,
-        overdueCount: oldest?.count ?? 0,
-        trust: record.trustUnblockId && record.trustUntil ? { id: record.trustUnblockId, until: record.trustUntil } : null,
-      },
-      settings,
-      now,
-    );
+  for (const { record, verdict } of assessed) {
     verdicts.set(record.customerId, verdict);
     if (verdict.trustEnded) trustEnded.push(verdict.trustEnded);
     const update = nextStanding(record, verdict, now);
@@ -60,4 +49,32 @@ export async function judgeCustomers(tx: Tx, customerIds: readonly string[], set
   await endTrustUnblocks(tx, trustEnded);
   for (let i = 0; i < events.length; i += OUTBOX_CHUNK) await enqueue(tx, events.slice(i, i + OUTBOX_CHUNK));
   return { records, verdicts, changed: events.length };
+}
+
+/**
+ * R16: what judging these customers now would conclude, without storing or announcing it: their
+ * standing rows locked (as `judgeCustomers` does) and each one's verdict from its overdue invoices
+ * and trust unblock.
+ */
+export async function assessCustomers(
+  tx: Tx,
+  customerIds: readonly string[],
+  settings: BillingSettings,
+  now: Date,
+): Promise<Array<{ readonly record: StandingRecord; readonly verdict: StandingVerdict }>> {
+  const current = await lockStandings(tx, customerIds);
+  const overdue = await oldestOverdueInvoices(tx, customerIds, graceCutoff(calendarDate(now, settings.timeZone), settings.graceDays));
+  return current.map((record) => {
+    const oldest = overdue.get(record.customerId);
+    const verdict = judgeStanding(
+      {
+        oldestOverdue: oldest ? { invoiceId: oldest.invoiceId, dueDate: oldest.dueDate } : null,
+        overdueCount: oldest?.count ?? 0,
+        trust: record.trustUnblockId && record.trustUntil ? { id: record.trustUnblockId, until: record.trustUntil } : null,
+      },
+      settings,
+      now,
+    );
+    return { record, verdict };
+  });
 }

@@ -3,7 +3,7 @@ import { customerNotDelinquent } from '../domain/errors.ts';
 import type { StandingRecord } from '../domain/standing.ts';
 import { grantTrustUnblock, type TrustUnblockGrant } from '../domain/trust-unblock.ts';
 import { readSettings } from '../repositories/settings.repository.ts';
-import { judgeCustomers } from './judge-customers.ts';
+import { assessCustomers, judgeCustomers } from './judge-customers.ts';
 
 /** A trust unblock as kept in the history. */
 export interface TrustUnblockRecord extends TrustUnblockGrant {
@@ -25,10 +25,11 @@ export async function grantCustomerTrustUnblock(
   return ctx.transaction(async (tx) => {
     const now = ctx.clock.now();
     const settings = await readSettings(tx, ctx.defaultSettings);
-    // Judge afresh first: the stored standing may predate an invoice crossing its grace today.
-    const fresh = await judgeCustomers(tx, [customerId], settings, now);
-    const verdict = fresh.verdicts.get(customerId);
-    if (!verdict) throw customerNotDelinquent(customerId);
+    // Assess afresh first (the stored standing may predate an invoice crossing its grace today),
+    // but store and announce only the outcome with the grant: one operator action, one change.
+    const [assessed] = await assessCustomers(tx, [customerId], settings, now);
+    if (!assessed) throw customerNotDelinquent(customerId);
+    const verdict = assessed.verdict;
     const grant = grantTrustUnblock({ id: ctx.newId(), customerId, days: request.days, note: request.note ?? null }, verdict, settings.maxTrustUnblockDays, now);
     await tx.trustUnblock.create({
       data: { id: grant.id, customerId, days: grant.days, grantedAt: grant.grantedAt, until: grant.until, note: grant.note, invoiceId: grant.invoiceId },
