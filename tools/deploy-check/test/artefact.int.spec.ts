@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { buildApp, type BuiltApp, runtimeExternals } from '@sva/build';
 import { migrationsDir } from '@sva/catalog';
-import { provisionDatabase, resolveNats } from '@sva/testing';
+import { freePort, provisionDatabase, resolveNats } from '@sva/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -17,15 +17,6 @@ const root = fileURLToPath(new URL('../../../', import.meta.url));
 const apps = ['catalog', 'subscriptions', 'billing-status', 'neo-gateway'] as const;
 const nats = await resolveNats();
 const runFile = promisify(execFile);
-
-/** A free TCP port on 127.0.0.1 (closed again at once; the child binds it moments later). */
-async function freePort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

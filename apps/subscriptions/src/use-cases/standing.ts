@@ -60,9 +60,3 @@ export async function applyStandingChanges(ctx: SubscriptionsContext, events: re
     return applied.has(event.customerId) && newest.get(event.customerId) === event ? 'applied' : 'stale';
   });
 }
-
-/** One standing change (see `applyStandingChanges`). */
-export async function applyStandingChange(ctx: SubscriptionsContext, event: StandingChangedV1): Promise<StandingOutcome> {
-  const [outcome] = await applyStandingChanges(ctx, [event]);
-  return outcome!;
-}
