@@ -1,7 +1,7 @@
 import { DAY_MS, FixedClock } from '@sva/kernel';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSystem } from '../src/system.ts';
-import { startSystemUnderTest, type SystemUnderTest } from './support/system-under-test.ts';
+import { eventually, startSystemUnderTest, type SystemUnderTest } from './support/system-under-test.ts';
 
 /**
  * Issue 4 end to end: a plan with a mandatory package, a trial package and an optional one
@@ -102,14 +102,3 @@ describe('entitlements end to end (R8, R9, R11, R12, R13): from the operator API
     expect(actions).toContain('package_detached:maria.suporte');
   });
 });
-
-/** Poll until `probe` returns a value, or fail after `timeoutMs`. */
-async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 5_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`not reached within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}

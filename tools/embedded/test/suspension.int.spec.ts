@@ -1,7 +1,7 @@
 import { DAY_MS, FixedClock } from '@sva/kernel';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSystem } from '../src/system.ts';
-import { startSystemUnderTest, type SystemUnderTest } from './support/system-under-test.ts';
+import { eventually, getJson, startSystemUnderTest, type SystemUnderTest } from './support/system-under-test.ts';
 
 /**
  * R16–R17 end to end: billing-status judges a customer's standing from invoice facts and a clock,
@@ -61,9 +61,9 @@ describe('suspension for debt and restoration (R16, R17): from invoice facts to 
     const held = await eventually(async () => {
       const found = (await call(system.urls.subscriptions, 'GET', `/v1/customers/${customerId}`)).body;
       return found.entitlements?.length === 2 ? found : undefined;
-    });
+    }, 10_000);
     const subscriberOn = (integrationId: string): string => held.entitlements.find((e: any) => e.integrationId === integrationId).subscriberId;
-    const authorise = (target: { callbackUrl: string; id: string }) => get(`${target.callbackUrl}/authorise?subscriber_id=${subscriberOn(target.id)}&product=mumo`);
+    const authorise = (target: { callbackUrl: string; id: string }) => getJson(`${target.callbackUrl}/authorise?subscriber_id=${subscriberOn(target.id)}&product=mumo`);
     const expectAnswers = async (syncedAnswer: Record<string, unknown>, timeoutMs: number) => {
       const answer = await eventually(async () => {
         const found = await authorise(synced);
@@ -78,7 +78,7 @@ describe('suspension for debt and restoration (R16, R17): from invoice facts to 
     // Billing: an invoice due today; in good standing until past the 5 grace days.
     const billing = (path: string, body?: unknown) => call(system.urls.billing, body === undefined ? 'GET' : 'POST', path, body);
     const standing = async () => (await billing(`/v1/customers/${customerId}/standing`)).body;
-    const standingIs = (wanted: 'good' | 'delinquent') => eventually(async () => ((await standing()).standing === wanted ? true : undefined));
+    const standingIs = (wanted: 'good' | 'delinquent') => eventually(async () => ((await standing()).standing === wanted ? true : undefined), 10_000);
     const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Sao_Paulo' }).format(clock.now());
     const occurredAt = () => clock.now().toISOString();
     const issued = await billing('/v1/invoice-facts', { fact: 'issued', invoiceId: 'INV-1', customerId, amountCents: 9_990, dueDate: today(), occurredAt: occurredAt() });
@@ -113,18 +113,3 @@ describe('suspension for debt and restoration (R16, R17): from invoice facts to 
     expect(history).toEqual([expect.objectContaining({ id: trust.body.id, endReason: 'expired' })]);
   });
 });
-
-async function get(url: string): Promise<Record<string, any>> {
-  return (await (await fetch(url)).json()) as Record<string, any>;
-}
-
-/** Poll until `probe` returns a value, or fail after `timeoutMs`. */
-async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`not reached within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSystem } from '../src/system.ts';
-import { startSystemUnderTest, type SystemUnderTest } from './support/system-under-test.ts';
+import { eventually, getJson, startSystemUnderTest, type SystemUnderTest } from './support/system-under-test.ts';
 
 /**
  * The walking skeleton (issue 2, §3): one thin flow through the HTTP APIs of all four services,
@@ -59,7 +59,7 @@ describe('walking skeleton: from an operator API call to NEO callback', () => {
 
     // 3. neo-gateway: its view follows the bus; authorise, then identify by CPF (password = CPF, R2).
     const allowed = await eventually(async () => {
-      const answer = await get(`${callbackUrl}/authorise?subscriber_id=${subscriberId}&product=mumo`);
+      const answer = await getJson(`${callbackUrl}/authorise?subscriber_id=${subscriberId}&product=mumo`);
       return answer.allowed ? answer : undefined;
     });
     expect(allowed).toMatchObject({ allowed: true, reason: 'subscribed' });
@@ -70,7 +70,7 @@ describe('walking skeleton: from an operator API call to NEO callback', () => {
       status: 'active',
     });
     expect(await post(`${callbackUrl}/identify`, { login: '52998224725', password: '11144477735' })).toEqual({ identified: false, reason: 'wrong_password' });
-    expect(await get(`${callbackUrl}/authorise?subscriber_id=${subscriberId}&product=kiddle`)).toMatchObject({ allowed: false, reason: 'not_subscribed' });
+    expect(await getJson(`${callbackUrl}/authorise?subscriber_id=${subscriberId}&product=kiddle`)).toMatchObject({ allowed: false, reason: 'not_subscribed' });
 
     // A wrong secret reveals nothing (R3).
     const wrongSecret = await fetch(`${callbackUrl.replace(/\/[^/]+$/, '/not-the-secret')}/authorise?subscriber_id=${subscriberId}&product=mumo`);
@@ -80,7 +80,7 @@ describe('walking skeleton: from an operator API call to NEO callback', () => {
     const cancelled = await call(system.urls.subscriptions, 'POST', `/v1/services/${service.body.id}/status`, { status: 'cancelled' });
     expect(cancelled.status).toBe(200);
     const denied = await eventually(async () => {
-      const answer = await get(`${callbackUrl}/authorise?subscriber_id=${subscriberId}&product=mumo`);
+      const answer = await getJson(`${callbackUrl}/authorise?subscriber_id=${subscriberId}&product=mumo`);
       return answer.allowed === false ? answer : undefined;
     }, 1_000);
     expect(denied).toMatchObject({ allowed: false, reason: 'service_cancelled' });
@@ -90,19 +90,4 @@ describe('walking skeleton: from an operator API call to NEO callback', () => {
 async function post(url: string, body: unknown): Promise<Record<string, any>> {
   const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return (await response.json()) as Record<string, any>;
-}
-
-async function get(url: string): Promise<Record<string, any>> {
-  return (await (await fetch(url)).json()) as Record<string, any>;
-}
-
-/** Poll until `probe` returns a value, or fail after `timeoutMs`. */
-async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 5_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`not reached within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }

@@ -86,3 +86,19 @@ export async function startSystemUnderTest(label: string, options: Pick<SystemOp
     throw error;
   }
 }
+
+/** Poll until `probe` returns a value, or fail after `timeoutMs`. */
+export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 5_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`not reached within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** GET a URL without credentials (NEO's calls) and parse its JSON. */
+export async function getJson(url: string): Promise<Record<string, any>> {
+  return (await (await fetch(url)).json()) as Record<string, any>;
+}
