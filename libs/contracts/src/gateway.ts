@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id, LoginField, Timestamp, Version } from './common.ts';
+import type { GrantState } from './subscriptions.ts';
 
 /**
  * A hash the gateway can check a presented callback secret against (R3). The secret itself is
@@ -41,6 +42,19 @@ export const AuthoriseReasonV1 = z.enum([
   'view_stale',
 ]);
 export type AuthoriseReasonV1 = z.infer<typeof AuthoriseReasonV1>;
+
+/**
+ * R15: the reason a grant state gives (only `active` allows). The gateway answers with it and the
+ * subscriptions service's explain view words the same one, so the two never disagree about why.
+ */
+export const reasonForGrantState: Readonly<Record<GrantState, AuthoriseReasonV1>> = {
+  active: 'subscribed',
+  suspended_debt: 'service_suspended_debt',
+  suspended_request: 'service_suspended_request',
+  pending_installation: 'service_pending_installation',
+  trial_ended: 'trial_ended',
+  cancelled: 'service_cancelled',
+};
 
 /** One authorisation the gateway answered. */
 export const DecisionV1 = z.object({

@@ -1,4 +1,4 @@
-import { AuthoriseReasonV1, type GrantState, type SubscriberStatus } from '@sva/contracts';
+import { AuthoriseReasonV1, type GrantState, reasonForGrantState, type SubscriberStatus } from '@sva/contracts';
 
 /**
  * Why authorise answered as it did (R1, R15). `subscribed` is the only reason that allows; the
@@ -12,15 +12,6 @@ export interface AuthoriseDecision {
   readonly allowed: boolean;
   readonly reason: AuthoriseReason;
 }
-
-const reasonByState: Record<GrantState, AuthoriseReason> = {
-  active: 'subscribed',
-  suspended_debt: 'service_suspended_debt',
-  suspended_request: 'service_suspended_request',
-  pending_installation: 'service_pending_installation',
-  trial_ended: 'trial_ended',
-  cancelled: 'service_cancelled',
-};
 
 const reasons: readonly AuthoriseReason[] = AuthoriseReasonV1.options;
 
@@ -44,7 +35,7 @@ export function authoriseSubscriber(integrationActive: boolean, subscriberKnown:
   if (!integrationActive) return decisions.integration_inactive;
   if (!subscriberKnown) return decisions.unknown_subscriber;
   if (grant === undefined) return decisions.not_subscribed;
-  return decisions[reasonByState[grant]];
+  return decisions[reasonForGrantState[grant]];
 }
 
 /** R1, R15 on a whole record (the decision tables in the tests read it this way). */

@@ -1,32 +1,15 @@
-import type { GrantState } from '@sva/contracts';
+import { type AuthoriseReasonV1, reasonForGrantState } from '@sva/contracts';
 
 /**
  * The reason codes of the callback contract (`AuthoriseReasonV1`), answered by the gateway. The
  * gateway derives them from the entitlement records this service publishes; the explain view
- * derives them from the same `computeEntitlement` decision, with this same mapping, so the two
- * never disagree about why.
+ * derives them from the same `computeEntitlement` decision, with the same mapping
+ * (`reasonForGrantState` in the contracts), so the two never disagree about why.
  */
-export type AuthoriseReason =
-  | 'subscribed'
-  | 'not_subscribed'
-  | 'service_suspended_debt'
-  | 'service_suspended_request'
-  | 'service_pending_installation'
-  | 'service_cancelled'
-  | 'trial_ended'
-  | 'integration_inactive'
-  | 'unknown_subscriber'
-  | 'view_stale';
+export type AuthoriseReason = AuthoriseReasonV1;
 
-/** R15: the reason a grant state gives (only `active` allows). */
-export const reasonForState: Readonly<Record<GrantState, AuthoriseReason>> = {
-  active: 'subscribed',
-  suspended_debt: 'service_suspended_debt',
-  suspended_request: 'service_suspended_request',
-  pending_installation: 'service_pending_installation',
-  trial_ended: 'trial_ended',
-  cancelled: 'service_cancelled',
-};
+/** R15: the reason a grant state gives (only `active` allows); the contracts' mapping. */
+export const reasonForState = reasonForGrantState;
 
 /**
  * Audit storage codes of the reasons (a small integer per decision instead of its text). Append
