@@ -1,3 +1,5 @@
+import { imageProblem, secretName } from './policy.ts';
+
 /** One Dockerfile instruction: keyword (upper case), its arguments, and the line it starts on. */
 export interface Instruction {
   readonly keyword: string;
@@ -61,7 +63,6 @@ export function execForm(args: string): string[] | undefined {
   }
 }
 
-const secretName = /(KEYS?|SECRETS?|PASSWORD|TOKEN|CREDENTIALS|DATABASE_URL)$/i;
 const packageManager = /\b(npm|npx|yarn|pnpm|corepack)\b/;
 
 /**
@@ -84,7 +85,7 @@ export function lintDockerfile(text: string, dockerignore?: string): string[] {
   for (const stage of stages) {
     if (stageNames.has(stage.image) || stage.image === 'scratch') continue;
     if (stage.image.includes('$')) problems.push(`FROM ${stage.image}: the base image is a variable, so it cannot be checked`);
-    else if (!pinned(stage.image)) problems.push(`FROM ${stage.image}: pin the base image to a version tag (or a digest), never latest`);
+    else if (imageProblem(stage.image) !== undefined) problems.push(`FROM ${stage.image}: pin the base image to a version tag (or a digest), never latest`);
   }
   const final = stages.at(-1);
   if (!final) return ['no FROM'];
@@ -140,14 +141,4 @@ export function lintDockerfile(text: string, dockerignore?: string): string[] {
     }
   }
   return problems;
-}
-
-/** `name:tag` with a tag naming a version (has a digit, is not latest), or `name@sha256:…`. */
-function pinned(image: string): boolean {
-  if (/@sha256:[0-9a-f]{64}$/.test(image)) return true;
-  const lastSegment = image.slice(image.lastIndexOf('/') + 1);
-  const colon = lastSegment.lastIndexOf(':');
-  if (colon < 0) return false;
-  const tag = lastSegment.slice(colon + 1);
-  return tag !== 'latest' && /\d/.test(tag);
 }

@@ -71,7 +71,8 @@ interface PodSpec {
 const longRunning = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
 
 /** Environment variables whose value must come from a Secret, never be written in a manifest. */
-const secretName = /(^|_)(KEY|KEYS|SECRET|SECRETS|PASSWORD|TOKEN|CREDENTIALS|DATABASE_URL)$/;
+/** Environment variable names that hold secrets (`…_API_KEYS`, `…_DATABASE_URL`, …): never a literal value in a manifest or an image. */
+export const secretName = /(^|_)(KEYS?|SECRETS?|PASSWORD|TOKEN|CREDENTIALS|DATABASE_URL)$/i;
 
 /** The pod template of a workload, or undefined for other kinds. */
 export function podSpecOf(object: K8sObject): PodSpec | undefined {
