@@ -10,8 +10,6 @@ import { PrismaInstrumentation } from '@prisma/instrumentation';
 /** A started telemetry pipeline; `shutdown` flushes what is buffered. */
 export interface Telemetry {
   readonly enabled: boolean;
-  /** What is exported: spans, metrics, both or neither. */
-  readonly signals: { readonly traces: boolean; readonly metrics: boolean };
   shutdown(): Promise<void>;
 }
 
@@ -26,7 +24,7 @@ export interface TelemetryOptions {
 /** Paths probed by Kubernetes every few seconds: neither traced nor counted in the request metrics. */
 export const probePaths: ReadonlySet<string> = new Set(['/livez', '/readyz']);
 
-const off: Telemetry = { enabled: false, signals: { traces: false, metrics: false }, shutdown: async () => {} };
+const off: Telemetry = { enabled: false, shutdown: async () => {} };
 let current: Telemetry = off;
 
 /**
@@ -74,7 +72,7 @@ export function startTelemetry(serviceName: string, env: NodeJS.ProcessEnv = pro
     ...(env.OTEL_LOGS_EXPORTER ? {} : { logRecordProcessors: [] }),
   });
   sdk.start();
-  const started: Telemetry = { enabled: true, signals: { traces, metrics }, shutdown: () => sdk.shutdown() };
+  const started: Telemetry = { enabled: true, shutdown: () => sdk.shutdown() };
   current = started;
   return started;
 }

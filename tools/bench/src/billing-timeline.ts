@@ -26,10 +26,6 @@ export class ArrivalTracker {
     return this.#seen.size;
   }
 
-  has(id: string): boolean {
-    return this.#seen.has(id);
-  }
-
   /** Epoch ms of the first and last distinct arrival. */
   get span(): { first: number | undefined; last: number | undefined } {
     return { first: this.#first, last: this.#last };

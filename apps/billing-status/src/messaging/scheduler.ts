@@ -4,8 +4,6 @@ import { claimEvaluation, endExpiredTrustUnblocks, runClaimedEvaluation, type Ev
 
 /** The clock-driven side of R16 (see `evaluationScheduler`). */
 export interface EvaluationScheduler extends Worker {
-  /** Run one tick now (tests; the loop keeps its own rhythm). */
-  tick(): Promise<void>;
   /** Run an evaluation an operator claimed, in the background; `stop` waits for it. */
   launch(claim: EvaluationClaim): void;
 }
@@ -53,7 +51,6 @@ export function evaluationScheduler(ctx: BillingContext, logger: Logger, interva
       clearTimeout(timer);
       await Promise.all([inFlight, ...background]);
     },
-    tick,
     launch(claim) {
       // A failed run leaves its day unfinished: the next tick's claim takes it over after the lease.
       const run: Promise<void> = evaluate(claim)

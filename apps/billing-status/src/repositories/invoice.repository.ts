@@ -1,6 +1,6 @@
 import type { InvoiceFactV1 } from '@sva/contracts';
 import type { BillingDb, Tx } from '../context.ts';
-import { invoiceStatus, type InvoiceState, type InvoiceStatus } from '../domain/invoice.ts';
+import { invoiceStatus, type InvoiceState } from '../domain/invoice.ts';
 import type { Invoice } from '../generated/prisma/client.ts';
 
 const toDay = (day: string | null) => (day === null ? null : new Date(`${day}T00:00:00Z`));
@@ -29,11 +29,10 @@ export async function lockInvoice(tx: Tx, invoiceId: string): Promise<InvoiceSta
 }
 
 /** Store the folded state of an invoice (created on its first fact). */
-export async function saveInvoice(tx: Tx, state: InvoiceState, existed: boolean, now: Date): Promise<InvoiceStatus> {
-  const status = invoiceStatus(state);
+export async function saveInvoice(tx: Tx, state: InvoiceState, existed: boolean, now: Date): Promise<void> {
   const data = {
     customerId: state.customerId,
-    status,
+    status: invoiceStatus(state),
     amountCents: state.amountCents === null ? null : BigInt(state.amountCents),
     dueDate: toDay(state.dueDate),
     dueDateSetAt: state.dueDateSetAt,
@@ -45,7 +44,6 @@ export async function saveInvoice(tx: Tx, state: InvoiceState, existed: boolean,
   };
   if (existed) await tx.invoice.update({ where: { id: state.id }, data });
   else await tx.invoice.create({ data: { id: state.id, ...data } });
-  return status;
 }
 
 /** The recorded fact with the same identity (invoice, kind, occurredAt), if any. */
