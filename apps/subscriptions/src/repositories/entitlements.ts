@@ -1,9 +1,9 @@
-import { buckets, entitlementKey, PackageGrantV1, type EntitlementV1, type LoginField } from '@sva/contracts';
+import { buckets, entitlementKey, type EntitlementV1, type LoginField } from '@sva/contracts';
 import { enqueue } from '@sva/outbox';
-import { z } from 'zod';
 import type { SubscriptionsContext, Tx } from '../context.ts';
 import { computeEntitlement, entitlementDigest, toEntitlementRecord, type CustomerSnapshot, type HeldPackage, type IntegrationTerms } from '../domain/entitlement.ts';
 import type { ServiceStatus } from '../domain/service-status.ts';
+import { grantsOf } from './catalog-replica.ts';
 
 /**
  * Lock a customer for the rest of the transaction. Every change that can affect a customer's
@@ -67,8 +67,6 @@ interface SubscriberRow {
   digest: string | null;
 }
 
-const Grants = z.array(PackageGrantV1);
-
 /**
  * Load customers' services, attachments (with the catalog's grants), subscriber ids, their
  * integrations' terms and the digest of the records last published, for any number of
@@ -98,10 +96,10 @@ export async function loadCustomerStates(tx: Tx, customerIds: readonly string[])
     ORDER BY sb.customer_id, sb.integration_id`;
 
   const grantsByPackage = new Map<string, ReadonlyMap<string, readonly string[]>>();
-  const grantsOf = (packageId: string, text: string | null) => {
+  const packageGrants = (packageId: string, text: string | null) => {
     let grants = grantsByPackage.get(packageId);
     if (!grants) {
-      grants = new Map(Grants.parse(text === null ? [] : JSON.parse(text)).map((g) => [g.integrationId, g.productCodes]));
+      grants = new Map(grantsOf({ grants: text === null ? [] : JSON.parse(text) }).map((g) => [g.integrationId, g.productCodes]));
       grantsByPackage.set(packageId, grants);
     }
     return grants;
@@ -120,7 +118,7 @@ export async function loadCustomerStates(tx: Tx, customerIds: readonly string[])
       trialEndsAt: row.trial_ends_at === null ? null : new Date(row.trial_ends_at),
       detachedAt: row.detached_at === null ? null : new Date(row.detached_at),
       detachReason: row.detach_reason as HeldPackage['detachReason'],
-      grants: grantsOf(row.package_id, row.grants),
+      grants: packageGrants(row.package_id, row.grants),
     });
   }
   const states = new Map<string, CustomerState>();
