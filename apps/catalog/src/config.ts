@@ -14,6 +14,11 @@ export interface CatalogConfig extends BaseConfig {
   readonly secretRotationOverlapMs: number;
   /** Timeout for each call to a content platform. */
   readonly platformTimeoutMs: number;
+  /**
+   * Allow platform base URLs on loopback, link-local (metadata), private and other non-public
+   * addresses (off in production; the embedded system's local NEO simulator needs it). Default false.
+   */
+  readonly allowPrivatePlatformUrls?: boolean;
   /** Put every integration's gateway record back on the bus at start (rebuilds a lost bus state). */
   readonly republishOnStart: boolean;
 }
@@ -26,6 +31,7 @@ const Env = z.object({
   GATEWAY_PUBLIC_URL: z.url(),
   CATALOG_SECRET_ROTATION_OVERLAP_MS: env.durationMs(24 * 3_600_000),
   CATALOG_PLATFORM_TIMEOUT_MS: env.durationMs(5_000),
+  CATALOG_ALLOW_PRIVATE_PLATFORM_URLS: env.bool(false),
   REPUBLISH_ON_START: env.bool(false),
 });
 
@@ -40,6 +46,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): CatalogConf
     gatewayPublicUrl: e.GATEWAY_PUBLIC_URL,
     secretRotationOverlapMs: e.CATALOG_SECRET_ROTATION_OVERLAP_MS,
     platformTimeoutMs: e.CATALOG_PLATFORM_TIMEOUT_MS,
+    allowPrivatePlatformUrls: e.CATALOG_ALLOW_PRIVATE_PLATFORM_URLS,
     republishOnStart: e.REPUBLISH_ON_START,
   };
 }

@@ -64,7 +64,7 @@ export async function buildCatalogService(config: CatalogConfig, deps: CatalogDe
     randomBytes: (size) => randomBytes(size),
     newId: randomUUID,
     sealer: createSealer(config.credentialsKey),
-    platform: deps.platform ?? ((connection) => createNeoClient(connection, { timeoutMs: config.platformTimeoutMs })),
+    platform: deps.platform ?? ((connection) => createNeoClient(connection, { timeoutMs: config.platformTimeoutMs, allowPrivateAddresses: config.allowPrivatePlatformUrls ?? false })),
     gatewayPublicUrl: config.gatewayPublicUrl,
     secretRotationOverlapMs: config.secretRotationOverlapMs,
   };

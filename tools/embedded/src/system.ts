@@ -85,6 +85,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
           gatewayPublicUrl: options.gatewayPublicUrl ?? gateway.url,
           secretRotationOverlapMs: 24 * 3_600_000,
           platformTimeoutMs: 5_000,
+          allowPrivatePlatformUrls: true, // the local NEO simulator
           republishOnStart: options.republishOnStart ?? false,
         },
         { bus: options.bus, logger: logger('catalog'), ...clock },

@@ -7,14 +7,14 @@ import {
   PlatformUnreachableError,
 } from './content-platform.ts';
 import type { PlatformConnection } from './content-platform.ts';
-import { createNeoClient } from './neo-client.ts';
+import { createNeoClient, DEFAULT_MAX_RESPONSE_BYTES, nonPublicRange } from './neo-client.ts';
 import type { NeoClientOptions } from './neo-client.ts';
 
 const CLIENT_ID = 'isp-acme';
 const SECRET = 'very-secret-value-42';
 
 /** Fast retries so the suite does not wait on backoff; timings are never asserted. */
-const fast: NeoClientOptions = { timeoutMs: 2000, retries: 2, backoffMs: 1 };
+const fast: NeoClientOptions = { timeoutMs: 2000, retries: 2, backoffMs: 1, allowPrivateAddresses: true };
 
 async function failure(promise: Promise<unknown>): Promise<unknown> {
   return promise.then(
@@ -124,7 +124,7 @@ describe('NEO client, against the NEO simulator', () => {
   describe('when the platform does not answer in time', () => {
     it('then each attempt times out and it ends as PlatformUnreachableError after the retries', async () => {
       sim.setFault('timeout');
-      const client = createNeoClient(connection, { timeoutMs: 100, retries: 1, backoffMs: 1 });
+      const client = createNeoClient(connection, { timeoutMs: 100, retries: 1, backoffMs: 1, allowPrivateAddresses: true });
       const { result: error, requests } = await counting(() => failure(client.listProducts()));
       expect(error).toBeInstanceOf(PlatformUnreachableError);
       expect(error).toMatchObject({ code: 'CATALOG_PLATFORM_UNREACHABLE', attempts: 2 });
@@ -267,5 +267,105 @@ describe('NEO client configuration', () => {
     [{ backoffMs: -1 }],
   ])('when the options are %j, then createNeoClient refuses them', (options) => {
     expect(() => createNeoClient({ baseUrl: 'https://neo.example', clientId: 'c', clientSecret: 's' }, options)).toThrow(RangeError);
+  });
+});
+
+describe('NEO client answer size', () => {
+  const connection: PlatformConnection = { baseUrl: 'https://93.184.216.34/partner', clientId: 'c', clientSecret: SECRET };
+
+  it('when the platform streams an answer without end, then reading stops past the limit and it fails with PlatformBadResponseError', async () => {
+    let pulled = 0;
+    const endless: typeof fetch = async () =>
+      new Response(
+        new ReadableStream<Uint8Array>({
+          pull(controller) {
+            pulled += 64 * 1024;
+            controller.enqueue(new Uint8Array(64 * 1024).fill(0x20));
+          },
+        }),
+      );
+    const error = await failure(createNeoClient(connection, { fetch: endless, retries: 0, maxResponseBytes: 256 * 1024 }).listProducts());
+    expect(error).toBeInstanceOf(PlatformBadResponseError);
+    expect((error as Error).message).toMatch(/more than 262144 bytes/);
+    // Cut off near the limit, not read to the end (there is none).
+    expect(pulled).toBeLessThan(1024 * 1024);
+  });
+
+  it('when the platform declares a body longer than the limit, then it is refused without reading it', async () => {
+    const big: typeof fetch = async () => new Response('{"ok":true}', { headers: { 'content-length': String(DEFAULT_MAX_RESPONSE_BYTES + 1) } });
+    const error = await failure(createNeoClient(connection, { fetch: big, retries: 0 }).test());
+    expect(error).toBeInstanceOf(PlatformBadResponseError);
+  });
+
+  it('when the answer is within the limit, then it is read whole', async () => {
+    const products = Array.from({ length: 2000 }, (_, i) => ({ code: `p${i}`, name: `Product ${i}` }));
+    const ok: typeof fetch = async () => new Response(JSON.stringify({ products }));
+    expect(await createNeoClient(connection, { fetch: ok, retries: 0 }).listProducts()).toHaveLength(2000);
+  });
+});
+
+describe('NEO client base URL addresses (no calls into the provider\'s own network)', () => {
+  const answering = () => {
+    const calls: string[] = [];
+    const fetchFn: typeof fetch = async (input) => {
+      calls.push(String(input));
+      return new Response('{"ok":true}');
+    };
+    return { calls, fetchFn };
+  };
+
+  it.each([
+    ['loopback', 'http://127.0.0.1:8080/partner'],
+    ['IPv6 loopback', 'http://[::1]/partner'],
+    ['cloud metadata (link-local)', 'http://169.254.169.254/latest'],
+    ['private', 'http://10.0.0.5/partner'],
+    ['private, IPv4-mapped IPv6', 'http://[::ffff:192.168.1.1]/partner'],
+    ['IPv6 unique local (metadata of some clouds)', 'http://[fd00:ec2::254]/partner'],
+    ['carrier-grade NAT', 'http://100.100.100.200/partner'],
+    ['unspecified', 'http://0.0.0.0/partner'],
+  ])('when the base URL is on a %s address, then calls fail with PlatformUnreachableError before any request', async (_label, baseUrl) => {
+    const { calls, fetchFn } = answering();
+    const error = await failure(createNeoClient({ baseUrl, clientId: 'c', clientSecret: SECRET }, { fetch: fetchFn }).test());
+    expect(error).toBeInstanceOf(PlatformUnreachableError);
+    expect((error as Error).message).toMatch(/non-public address.*CATALOG_ALLOW_PRIVATE_PLATFORM_URLS/);
+    expect(calls).toEqual([]);
+  });
+
+  it('when a host name resolves to a private address among public ones, then it is refused', async () => {
+    const { calls, fetchFn } = answering();
+    const lookup = async () => ['93.184.216.34', '10.1.2.3'];
+    const error = await failure(createNeoClient({ baseUrl: 'https://neo.example/partner', clientId: 'c', clientSecret: SECRET }, { fetch: fetchFn, lookup }).test());
+    expect(error).toBeInstanceOf(PlatformUnreachableError);
+    expect((error as Error).message).toContain('10.1.2.3');
+    expect(calls).toEqual([]);
+  });
+
+  it('when a host name resolves to public addresses only, then the call is made', async () => {
+    const { calls, fetchFn } = answering();
+    const lookup = async () => ['93.184.216.34', '2606:2800:220:1:248:1893:25c8:1946'];
+    await createNeoClient({ baseUrl: 'https://neo.example/partner', clientId: 'c', clientSecret: SECRET }, { fetch: fetchFn, lookup }).test();
+    expect(calls).toEqual(['https://neo.example/partner/v1/ping']);
+  });
+
+  it('when the host name does not resolve, then it fails with PlatformUnreachableError', async () => {
+    const lookup = async () => {
+      throw Object.assign(new Error('getaddrinfo ENOTFOUND'), { code: 'ENOTFOUND' });
+    };
+    const error = await failure(createNeoClient({ baseUrl: 'https://neo.invalid/partner', clientId: 'c', clientSecret: SECRET }, { lookup }).test());
+    expect(error).toBeInstanceOf(PlatformUnreachableError);
+  });
+
+  it('when private addresses are allowed (the embedded simulator), then a loopback base URL is called', async () => {
+    const { calls, fetchFn } = answering();
+    await createNeoClient({ baseUrl: 'http://127.0.0.1:8080/partner', clientId: 'c', clientSecret: SECRET }, { fetch: fetchFn, allowPrivateAddresses: true }).test();
+    expect(calls).toHaveLength(1);
+  });
+
+  it('classifies addresses: public unicast passes, the rest is named by range', () => {
+    expect(nonPublicRange('8.8.8.8')).toBeUndefined();
+    expect(nonPublicRange('::ffff:8.8.8.8')).toBeUndefined();
+    expect(nonPublicRange('169.254.169.254')).toBe('linkLocal');
+    expect(nonPublicRange('fe80::1')).toBe('linkLocal');
+    expect(nonPublicRange('not-an-address')).toBe('unparsable');
   });
 });

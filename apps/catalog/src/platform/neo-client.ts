@@ -1,4 +1,6 @@
+import { lookup as dnsLookup } from 'node:dns/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import {
   PlatformAuthError,
@@ -24,8 +26,40 @@ export interface NeoClientOptions {
   readonly retries?: number;
   /** Wait before the first retry; doubles on each retry, with jitter (50–100 % of it). Default 200. */
   readonly backoffMs?: number;
+  /** Largest answer body read, in bytes; a longer one is cut off and refused. Default 1 MiB. */
+  readonly maxResponseBytes?: number;
+  /**
+   * Allow a base URL whose host is, or resolves to, a loopback, link-local (cloud metadata),
+   * private, carrier-grade NAT or otherwise non-public address. Off by default: an operator typing
+   * a base URL must not make the catalog call into the provider's own network
+   * (`CATALOG_ALLOW_PRIVATE_PLATFORM_URLS`; the embedded system's local NEO simulator needs it).
+   */
+  readonly allowPrivateAddresses?: boolean;
   /** The fetch implementation; defaults to the global one. */
   readonly fetch?: typeof fetch;
+  /** Resolves a host name to every address it has; defaults to the system resolver (`dns.lookup`). */
+  readonly lookup?: (hostname: string) => Promise<readonly string[]>;
+}
+
+/** Default of {@link NeoClientOptions.maxResponseBytes}: a product list of thousands of products fits many times over. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
+
+const systemLookup = async (hostname: string): Promise<readonly string[]> => (await dnsLookup(hostname, { all: true, verbatim: true })).map((a) => a.address);
+
+/**
+ * Why `address` is not a public unicast address (ipaddr.js's range name: `loopback`,
+ * `linkLocal`, `private`, `uniqueLocal`, `carrierGradeNat`…), or undefined when it is one.
+ * IPv4-mapped IPv6 addresses are judged as the IPv4 address they carry.
+ */
+export function nonPublicRange(address: string): string | undefined {
+  let parsed: ipaddr.IPv4 | ipaddr.IPv6;
+  try {
+    parsed = ipaddr.process(address.replace(/^\[|\]$/g, ''));
+  } catch {
+    return 'unparsable';
+  }
+  const range = parsed.range();
+  return range === 'unicast' ? undefined : range;
 }
 
 /**
@@ -53,6 +87,10 @@ export function createNeoClient(connection: PlatformConnection, options: NeoClie
   if (!(timeoutMs > 0)) throw new RangeError(`timeoutMs must be positive, got ${timeoutMs}`);
   if (!Number.isInteger(retries) || retries < 0) throw new RangeError(`retries must be a non-negative integer, got ${retries}`);
   if (!(backoffMs >= 0)) throw new RangeError(`backoffMs must not be negative, got ${backoffMs}`);
+  const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  if (!Number.isInteger(maxResponseBytes) || maxResponseBytes < 1) throw new RangeError(`maxResponseBytes must be a positive integer, got ${maxResponseBytes}`);
+  const allowPrivate = options.allowPrivateAddresses ?? false;
+  const lookup = options.lookup ?? systemLookup;
 
   const fetchFn = options.fetch ?? globalThis.fetch;
   const authorization = `Basic ${Buffer.from(`${connection.clientId}:${connection.clientSecret}`, 'utf8').toString('base64')}`;
@@ -61,6 +99,7 @@ export function createNeoClient(connection: PlatformConnection, options: NeoClie
   const getJson = async (path: string): Promise<unknown> => {
     const url = resolveEndpoint(connection.baseUrl, path);
     const shown = `GET ${url.origin}${url.pathname}`;
+    if (!allowPrivate) await refuseNonPublic(url, lookup);
     const attempts = retries + 1;
 
     for (let attempt = 1; ; attempt += 1) {
@@ -108,8 +147,9 @@ export function createNeoClient(connection: PlatformConnection, options: NeoClie
 
     let text: string;
     try {
-      text = await response.text();
+      text = await readCapped(response, maxResponseBytes, shown);
     } catch (error) {
+      if (error instanceof PlatformBadResponseError) throw error;
       return transportFailure(error, timeoutMs);
     }
     try {
@@ -174,6 +214,62 @@ function resolveEndpoint(baseUrl: string, path: string): URL {
     throw new PlatformUnreachableError('NEO base URL must not contain user credentials', { attempts: 0 });
   }
   return new URL(path, base);
+}
+
+/**
+ * Refuse a host that is, or resolves to, a non-public address (any of its addresses: the one
+ * fetch then connects to is among them). The name is resolved again when fetch connects, so a
+ * resolver answering differently in between (DNS rebinding) is not covered by this check; the
+ * network policy of the catalog's pods is the second wall (deploy/).
+ */
+async function refuseNonPublic(url: URL, lookup: (hostname: string) => Promise<readonly string[]>): Promise<void> {
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  let addresses: readonly string[];
+  if (ipaddr.isValid(host)) addresses = [host];
+  else {
+    try {
+      addresses = await lookup(host);
+    } catch (error) {
+      throw new PlatformUnreachableError(`NEO base URL host '${host}' could not be resolved (${networkReason(error)})`, { attempts: 0, cause: error });
+    }
+  }
+  for (const address of addresses) {
+    const range = nonPublicRange(address);
+    if (range !== undefined) {
+      throw new PlatformUnreachableError(
+        `NEO base URL host '${host}' is a non-public address (${address}, ${range}); platform URLs on loopback, link-local, private or metadata addresses are refused unless CATALOG_ALLOW_PRIVATE_PLATFORM_URLS=true`,
+        { attempts: 0 },
+      );
+    }
+  }
+}
+
+/**
+ * The body as UTF-8 text, read as a stream and cut off (the rest cancelled) once it passes
+ * `limit` bytes, so a platform answering without end cannot fill the catalog's memory.
+ */
+async function readCapped(response: Response, limit: number, shown: string): Promise<string> {
+  const tooLarge = () => new PlatformBadResponseError(`NEO answered ${shown} with more than ${limit} bytes; refused`);
+  const declared = Number(response.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > limit) {
+    await discard(response);
+    throw tooLarge();
+  }
+  if (response.body === null) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, total).toString('utf8');
 }
 
 function transportFailure(error: unknown, timeoutMs: number): Attempt {

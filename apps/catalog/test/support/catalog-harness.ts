@@ -91,6 +91,8 @@ export async function startCatalogHarness(options: HarnessOptions = {}): Promise
       gatewayPublicUrl: 'https://gw.isp.example',
       secretRotationOverlapMs: options.secretRotationOverlapMs ?? 3_600_000,
       platformTimeoutMs: options.platformTimeoutMs ?? 2_000,
+      // The NEO simulator listens on 127.0.0.1.
+      allowPrivatePlatformUrls: true,
       republishOnStart: false,
     };
     const service = await buildCatalogService(config, {
