@@ -17,6 +17,11 @@ export interface GatewayConfig extends BaseConfig {
   readonly identifyFailuresPerLogin: number;
   /** Longest lockout: lockouts double from the window's length (1 min per address, 15 min per login) up to this. */
   readonly identifyMaxLockoutSeconds: number;
+  /**
+   * R14: accept password verifiers of the unbound (legacy) form, not bound to their login
+   * (libs/contracts/src/login-keys.ts). True until subscriptions has republished every record bound.
+   */
+  readonly acceptUnboundVerifiers: boolean;
   readonly trustProxy: boolean;
   /** Log a line per callback request (off by default: the hot path; failures are logged anyway). */
   readonly logCallbackRequests: boolean;
@@ -43,6 +48,7 @@ export const gatewayDefaults = {
   identifyFailuresPerAddress: 30,
   identifyFailuresPerLogin: 10,
   identifyMaxLockoutSeconds: 3_600,
+  acceptUnboundVerifiers: true,
   trustProxy: false,
   logCallbackRequests: false,
   maxStalenessSeconds: 300,
@@ -63,6 +69,7 @@ const Env = z.object({
   GATEWAY_IDENTIFY_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).default(d.identifyFailuresPerAddress),
   GATEWAY_IDENTIFY_FAILURES_PER_LOGIN: z.coerce.number().int().min(1).default(d.identifyFailuresPerLogin),
   GATEWAY_IDENTIFY_MAX_LOCKOUT_SECONDS: z.coerce.number().int().min(60).default(d.identifyMaxLockoutSeconds),
+  GATEWAY_ACCEPT_UNBOUND_VERIFIERS: env.bool(d.acceptUnboundVerifiers),
   GATEWAY_TRUST_PROXY: env.bool(d.trustProxy),
   GATEWAY_LOG_CALLBACK_REQUESTS: env.bool(d.logCallbackRequests),
   GATEWAY_MAX_STALENESS_SECONDS: z.coerce.number().int().min(1).default(d.maxStalenessSeconds),
@@ -91,6 +98,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): GatewayConf
     identifyFailuresPerAddress: e.GATEWAY_IDENTIFY_FAILURES_PER_ADDRESS,
     identifyFailuresPerLogin: e.GATEWAY_IDENTIFY_FAILURES_PER_LOGIN,
     identifyMaxLockoutSeconds: e.GATEWAY_IDENTIFY_MAX_LOCKOUT_SECONDS,
+    acceptUnboundVerifiers: e.GATEWAY_ACCEPT_UNBOUND_VERIFIERS,
     trustProxy: e.GATEWAY_TRUST_PROXY,
     logCallbackRequests: e.GATEWAY_LOG_CALLBACK_REQUESTS,
     maxStalenessSeconds: e.GATEWAY_MAX_STALENESS_SECONDS,

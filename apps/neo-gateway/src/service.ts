@@ -100,6 +100,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     denyTtlSeconds: config.denyTtlSeconds,
     perAddress: { maxFailures: config.identifyFailuresPerAddress, windowMs: minute, lockoutMs: minute, maxLockoutMs: config.identifyMaxLockoutSeconds * 1000 },
     perLogin: { maxFailures: config.identifyFailuresPerLogin, windowMs: 15 * minute, lockoutMs: 15 * minute, maxLockoutMs: config.identifyMaxLockoutSeconds * 1000 },
+    acceptUnboundVerifiers: config.acceptUnboundVerifiers,
     now,
   });
 

@@ -78,6 +78,17 @@ function describeBootstrap(name: string, makeBus: MakeBus): void {
       const afterForeign = await gatewayOn(bus);
       expect(afterForeign.feed.report()).toMatchObject({ state: 'ready', source: 'replay', entries: 20 });
       expect(await authorise(afterForeign, subscriberId(500))).toMatchObject({ reason: 'unknown_subscriber' });
+
+      // A snapshot a gateway of the former format left (verifiers before binding): refused, replayed instead.
+      const status = await (await bus.kv({ bucket: buckets.entitlements })).status();
+      const current = new EntitlementView();
+      current.applyEntitlement(entitlementRecord({ n: 501 }));
+      const formerFormat = Buffer.from(Buffer.concat(encodeSnapshot(current.image(), { revision: status.revision, epoch: status.epoch }, new Date())).toString('latin1').replace('"format":3', '"format":2'), 'latin1');
+      await store.put(SNAPSHOT_NAME, formerFormat);
+      const afterFormer = await gatewayOn(bus);
+      expect(afterFormer.feed.report()).toMatchObject({ state: 'ready', source: 'replay', entries: 20 });
+      expect(await authorise(afterFormer, subscriberId(501))).toMatchObject({ reason: 'unknown_subscriber' });
+      expect(await authorise(afterFormer, subscriberId(19))).toMatchObject({ reason: 'subscribed' });
     }, 60_000);
 
     it('when NEO is authorised, then every decision is published in audit batches with its reason and latency', async () => {

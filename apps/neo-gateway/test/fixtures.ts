@@ -49,6 +49,8 @@ export interface RecordSpec {
   readonly field?: LoginField;
   readonly integration?: string;
   readonly subscriber?: string;
+  /** Write verifiers in the unbound (legacy) form, as records published before binding carry them. */
+  readonly unbound?: boolean;
 }
 
 export function entitlementRecord(spec: RecordSpec): EntitlementV1 {
@@ -60,7 +62,10 @@ export function entitlementRecord(spec: RecordSpec): EntitlementV1 {
     subscriberId: spec.subscriber ?? subscriberId(spec.n),
     version: spec.version ?? 1,
     status: spec.status ?? 'active',
-    logins: logins.map(([login, password]) => ({ key: hasher.key(field, login), verifier: hasher.verifier(field, password) })),
+    logins: logins.map(([login, password]) => {
+      const key = hasher.key(field, login);
+      return { key, verifier: spec.unbound ? hasher.unboundVerifier(field, password) : hasher.verifier(field, key, password) };
+    }),
     grants: (spec.grants ?? [{ product: 'mumo', state: 'active' }]).map((g) => ({ ...g })),
     changedAt: '2026-11-28T00:00:00.000Z',
   };

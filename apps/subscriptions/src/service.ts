@@ -16,6 +16,7 @@ import { catalogEventsConsumer } from './messaging/catalog-events.consumer.ts';
 import { decisionsConsumer } from './messaging/decisions.consumer.ts';
 import { periodicWorker } from './messaging/periodic-worker.ts';
 import { republishEntitlements } from './messaging/republish.ts';
+import { rebindVerifiers } from './use-cases/rebind-verifiers.ts';
 import { standingConsumer } from './messaging/standing.consumer.ts';
 import { catalogReader } from './repositories/catalog-replica.ts';
 import { pruneIdempotencyKeys } from './repositories/idempotency.ts';
@@ -71,6 +72,12 @@ export async function buildSubscriptionsService(config: SubscriptionsConfig, dep
     // More due customers than one pass takes: go again (unless all were busy, then wait).
     return report.customers >= 500 && report.busy < report.customers;
   });
+  // R14: verifiers stored before binding existed are bound in batches (and their records republished).
+  const rebind = periodicWorker('rebind-verifiers', 10 * 60_000, logger, async () => {
+    const rebound = await rebindVerifiers(ctx);
+    if (rebound > 0) logger.info({ customers: rebound }, 'password verifiers bound to their logins');
+    return rebound === 500;
+  });
   const housekeeping = periodicWorker('housekeeping', 10 * 60_000, logger, async () => {
     const now = clock.now().getTime();
     await pruneIdempotencyKeys(db, new Date(now - (config.idempotencyRetentionMs ?? subscriptionsDefaults.idempotencyRetentionMs)));
@@ -103,6 +110,7 @@ export async function buildSubscriptionsService(config: SubscriptionsConfig, dep
       standingConsumer(bus, ctx, logger, config.standingBatchSize ?? subscriptionsDefaults.standingBatchSize),
       decisionsConsumer(bus, ctx, logger),
       trialExpiry,
+      rebind,
       housekeeping,
     ],
     resources: [...busResources, { name: 'database', close: () => db.$disconnect() }],

@@ -10,12 +10,23 @@
  *    - `customer_code`: trim;
  *    - `login_autenticacao`: trim (the network login); its password is taken as typed.
  * 2. `key = base64url(HMAC-SHA256(K, "<loginField>:" + normalisedLogin))`.
- * 3. `verifier = base64url(HMAC-SHA256(K, "pw:" + normalisedPassword))`, where the password is
+ * 3. `unbound = base64url(HMAC-SHA256(K, "pw:" + normalisedPassword))`, where the password is
  *    normalised like the login for every field but `login_autenticacao` (R2: with those fields
  *    the password equals the login value).
+ * 4. `verifier = "b1." + base64url(HMAC-SHA256(K, "pwk:" + key + ":" + unbound))`: bound to its
+ *    login, so that equal passwords of two logins never give equal verifiers.
+ *
+ * Step 4 needs only the key and the unbound verifier, not the password: a verifier stored in
+ * the unbound form (written before binding existed, the 43 characters of step 3 without a prefix)
+ * is bound by whoever holds K, with no user typing anything again. The gateway still accepts an
+ * unbound verifier while `GATEWAY_ACCEPT_UNBOUND_VERIFIERS` is true (the default until every
+ * record has been republished bound; see the README).
  *
  * K is a secret shared by subscriptions and the gateway (`LOGIN_HASH_KEY`), never sent on the bus.
  */
+
+/** Prefix of a verifier bound to its login (step 4); a verifier without it is of the unbound form. */
+export const BOUND_VERIFIER_PREFIX = 'b1.';
 export const loginKeyVectors = [
   {
     hashKey: 'test-login-hash-key-0123456789abcdef',
@@ -23,7 +34,8 @@ export const loginKeyVectors = [
     login: '123.456.789-09',
     password: '123.456.789-09',
     key: 'S3HI4v9gBfWJ9z2Ed7gYOahlMJcCH3V0D4WvoOSwJuM',
-    verifier: '0WJDlzI-SpSYuu1-gv_OA-U7veKxSWn3JNwOJEh1Xok',
+    unbound: '0WJDlzI-SpSYuu1-gv_OA-U7veKxSWn3JNwOJEh1Xok',
+    verifier: 'b1.DXrHpFrJ9SU1D3ckcOow0Kasll-MiNzIxQ7IW7QE_x4',
   },
   {
     hashKey: 'test-login-hash-key-0123456789abcdef',
@@ -31,7 +43,8 @@ export const loginKeyVectors = [
     login: ' maria.pppoe ',
     password: 'S3nh@ forte',
     key: 'kqAWhzOWVmJNFFdATUcpTE6bsWXQ-eB8Rvs_qw7ANLE',
-    verifier: 'CQ5lgUVHVaWt7dH7i9VmhD4mIPdhB2PdhfjDgUza0Q8',
+    unbound: 'CQ5lgUVHVaWt7dH7i9VmhD4mIPdhB2PdhfjDgUza0Q8',
+    verifier: 'b1.gd4E7rnwNabnSI4kAPBCrq-ZyadjKN1r2tkwI6bR8Ic',
   },
   {
     hashKey: 'test-login-hash-key-0123456789abcdef',
@@ -39,6 +52,7 @@ export const loginKeyVectors = [
     login: ' Maria@Example.com',
     password: 'maria@example.COM ',
     key: 'R3ClSbAfaSxooKjSZad_yhsrkcoAtomYHsMEVy__vFs',
-    verifier: 'YHPM46vARbPjMTJabfXWVsuxmPzjtUu7ueq-iwDpMfs',
+    unbound: 'YHPM46vARbPjMTJabfXWVsuxmPzjtUu7ueq-iwDpMfs',
+    verifier: 'b1.yJ9W0Pqa2uHu9PhPJJxjQ3t-I-aMsVwDzlPrpF3OMdU',
   },
 ] as const;

@@ -135,7 +135,9 @@ export async function seedSubscriptions(client: pg.Client, seed: SubscriptionsSe
   for (let start = 0; start < seed.customerIndexes.length; start += chunk) {
     const rows = seed.customerIndexes.slice(start, start + chunk).map((i) => {
       const cpf = cpfFromBase(100_000_000 + i);
-      const login = { key: hmac(loginHashKey, `cpf_cnpj:${cpf}`), verifier: hmac(loginHashKey, `pw:${cpf}`) };
+      // As libs/contracts/src/login-keys.ts defines them: the verifier bound to its login key.
+      const key = hmac(loginHashKey, `cpf_cnpj:${cpf}`);
+      const login = { key, verifier: `b1.${hmac(loginHashKey, `pwk:${key}:${hmac(loginHashKey, `pw:${cpf}`)}`)}` };
       const customerId = benchCustomerId(i);
       const subscriberId = randomBytes(16).toString('base64url');
       const record: EntitlementV1 = {

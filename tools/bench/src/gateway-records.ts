@@ -37,6 +37,12 @@ export function cpfOf(n: number): string {
 
 const mac = (text: string) => createHmac('sha256', BENCH_HASH_KEY).update(text).digest('base64url');
 
+/** Login key and verifier (bound to the key) of a CPF login, as libs/contracts/src/login-keys.ts defines them. */
+function loginOf(cpf: string): { key: string; verifier: string } {
+  const key = mac(`cpf_cnpj:${cpf}`);
+  return { key, verifier: `b1.${mac(`pwk:${key}:${mac(`pw:${cpf}`)}`)}` };
+}
+
 /** The entitlement record of customer `n` at `version`, holding `mumo` in `state`. */
 export function entitlementOf(n: number, version = 1, state: GrantState = 'active'): EntitlementV1 {
   const cpf = cpfOf(n);
@@ -46,7 +52,7 @@ export function entitlementOf(n: number, version = 1, state: GrantState = 'activ
     subscriberId: subscriberIdOf(n),
     version,
     status: state === 'active' ? 'active' : 'suspended',
-    logins: [{ key: mac(`cpf_cnpj:${cpf}`), verifier: mac(`pw:${cpf}`) }],
+    logins: [loginOf(cpf)],
     grants: [{ product: 'mumo', state }],
     changedAt: new Date(Date.UTC(2026, 10, 28)).toISOString(),
   };

@@ -1,17 +1,18 @@
-import { createHmac } from 'node:crypto';
-import type { LoginField } from '@sva/contracts';
-import { createHmacSha256 } from './sha256.ts';
+import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
+import { BOUND_VERIFIER_PREFIX, type LoginField } from '@sva/contracts';
 
 /**
  * Keys and verifiers for NEO logins, as `libs/contracts/src/login-keys.ts` defines them: the
  * gateway matches what a user types against these without this service or the gateway holding
- * a plaintext password or CPF (R2, R14).
+ * a plaintext password or CPF (R2, R14). HMAC-SHA256 from `node:crypto`.
  */
 export interface LoginHasher {
   /** Key under which a login is found. */
   key(field: LoginField, login: string): string;
-  /** Verifier of a password for a login of this field. */
-  verifier(field: LoginField, password: string): string;
+  /** Verifier of a password, bound to the login whose key is `key` (`b1.` form). */
+  verifier(field: LoginField, key: string, password: string): string;
+  /** The unbound verifier of a password (the form written before binding; accepted during migration). */
+  unboundVerifier(field: LoginField, password: string): string;
 }
 
 /** R2: how a typed value is normalised for each login field. */
@@ -27,42 +28,41 @@ export function normaliseLogin(field: LoginField, value: string): string {
   }
 }
 
-export function createLoginHasher(hashKey: string): LoginHasher {
-  const mac = (text: string) => createHmac('sha256', hashKey).update(text).digest('base64url');
-  return {
-    key: (field, login) => mac(`${field}:${normaliseLogin(field, login)}`),
-    // R2: only the network login has a password of its own; other fields' password is the login value.
-    verifier: (field, password) => mac(`pw:${field === 'login_autenticacao' ? password : normaliseLogin(field, password)}`),
-  };
+/** R2: only the network login has a password of its own; other fields' password is the login value. */
+function normalisePassword(field: LoginField, password: string): string {
+  return field === 'login_autenticacao' ? password : normaliseLogin(field, password);
 }
 
 /**
- * The login key and password verifier of what NEO's user typed, as digest words, computed the
- * way `createLoginHasher` does but without building strings (the identify hot path). The view
- * keeps the first words of stored keys and verifiers and compares these against them.
+ * The login key and password verifiers of what NEO's user typed, as digests (32 bytes each):
+ * what identify computes and compares against the view.
  */
 export interface LoginDigests {
-  /** Key of `login` for this field, into `out` (8 words). */
-  key(field: LoginField, login: string, out: Int32Array): Int32Array;
-  /** Verifier of `password` for this field, into `out` (8 words). */
-  verifier(field: LoginField, password: string, out: Int32Array): Int32Array;
+  /** Key of `login` for this field. */
+  key(field: LoginField, login: string): Buffer;
+  /** Verifier of `password`, bound to the login of key digest `key` (the `b1.` form, without its prefix). */
+  verifier(field: LoginField, key: Buffer, password: string): Buffer;
+  /** Unbound verifier of `password` (the legacy form). */
+  unboundVerifier(field: LoginField, password: string): Buffer;
 }
 
-const keyPrefixes: Record<LoginField, string> = {
-  cpf_cnpj: 'cpf_cnpj:',
-  email: 'email:',
-  customer_code: 'customer_code:',
-  login_autenticacao: 'login_autenticacao:',
-};
-
 export function createLoginDigests(hashKey: string): LoginDigests {
-  const mac = createHmacSha256(hashKey);
+  const secret: KeyObject = createSecretKey(Buffer.from(hashKey, 'utf8'));
+  const mac = (text: string): Buffer => createHmac('sha256', secret).update(text).digest();
+  const unbound = (field: LoginField, password: string) => mac(`pw:${normalisePassword(field, password)}`);
   return {
-    key: (field, login, out) =>
-      field === 'cpf_cnpj' ? mac.digest(keyPrefixes[field], login, out, 'digits') : mac.digest(keyPrefixes[field], normaliseLogin(field, login), out),
-    verifier: (field, password, out) => {
-      if (field === 'login_autenticacao') return mac.digest('pw:', password, out);
-      return field === 'cpf_cnpj' ? mac.digest('pw:', password, out, 'digits') : mac.digest('pw:', normaliseLogin(field, password), out);
-    },
+    key: (field, login) => mac(`${field}:${normaliseLogin(field, login)}`),
+    verifier: (field, key, password) => mac(`pwk:${key.toString('base64url')}:${unbound(field, password).toString('base64url')}`),
+    unboundVerifier: unbound,
+  };
+}
+
+/** The text forms (tests and tools write records with these). */
+export function createLoginHasher(hashKey: string): LoginHasher {
+  const digests = createLoginDigests(hashKey);
+  return {
+    key: (field, login) => digests.key(field, login).toString('base64url'),
+    verifier: (field, key, password) => BOUND_VERIFIER_PREFIX + digests.verifier(field, Buffer.from(key, 'base64url'), password).toString('base64url'),
+    unboundVerifier: (field, password) => digests.unboundVerifier(field, password).toString('base64url'),
   };
 }

@@ -7,11 +7,13 @@ import { EntitlementView } from '../view/entitlement-view.ts';
 import { Freshness } from '../view/freshness.ts';
 import { createCallbackCore } from './callback.ts';
 
-function core(policy: StalePolicy = 'serve') {
+function core(policy: StalePolicy = 'serve', acceptUnboundVerifiers = true) {
   let now = Date.parse('2026-11-28T00:00:00Z');
   const view = new EntitlementView();
   view.applyIntegration(integrationRecord({ secretVerifiers: [{ sha256: sha(secret), validUntil: null }, { sha256: sha('old-secret'), validUntil: '2026-11-28T00:10:00.000Z' }] }));
   view.applyEntitlement(entitlementRecord({ n: 1 }));
+  // Published before verifiers were bound to their login (libs/contracts/src/login-keys.ts).
+  view.applyEntitlement(entitlementRecord({ n: 2, unbound: true }));
   const freshness = new Freshness(60_000, policy, () => now);
   const recorded: unknown[][] = [];
   const counted: string[] = [];
@@ -27,6 +29,7 @@ function core(policy: StalePolicy = 'serve') {
     denyTtlSeconds: 30,
     perAddress: limits,
     perLogin: limits,
+    acceptUnboundVerifiers,
     now: () => now,
   });
   return { callbacks, freshness, recorded, counted, advance: (ms: number) => (now += ms), at: () => now };
@@ -86,6 +89,23 @@ describe('callback core (R3, R13–R15)', () => {
     expect(callbacks.identify(integration, cpf(1), 'bad', '192.0.2.6')).toMatchObject({ kind: 'not_identified' });
     expect(callbacks.identify(integration, cpf(1), cpf(1), '192.0.2.7')).toEqual({ kind: 'throttled', retryAfterSeconds: 60 });
     expect(counted).toEqual(['wrong_password', 'wrong_password', 'identified', 'wrong_password', 'wrong_password', 'unknown_login', 'unknown_login', 'throttled', 'wrong_password', 'throttled']);
+  });
+
+  it('R14: when a verifier is bound to its login, then the right password identifies and a wrong one does not', () => {
+    const { callbacks } = core('serve', false);
+    const integration = callbacks.open(integrationId, secret)!;
+    expect(callbacks.identify(integration, cpf(1), cpf(1), '192.0.2.1')).toMatchObject({ kind: 'identified', subscriberId: subscriberId(1) });
+    expect(callbacks.identify(integration, cpf(1), cpf(2), '192.0.2.1')).toEqual({ kind: 'not_identified', reason: 'wrong_password' });
+  });
+
+  it.each([
+    [true, { kind: 'identified', subscriberId: subscriberId(2) }],
+    [false, { kind: 'not_identified', reason: 'wrong_password' }],
+  ])('R14: when a record still carries an unbound verifier and unbound verifiers are accepted = %s, then its right password gives %j', (accept, outcome) => {
+    const { callbacks } = core('serve', accept);
+    const integration = callbacks.open(integrationId, secret)!;
+    expect(callbacks.identify(integration, cpf(2), cpf(2), '192.0.2.1')).toMatchObject(outcome);
+    expect(callbacks.identify(integration, cpf(2), cpf(3), '192.0.2.1')).toEqual({ kind: 'not_identified', reason: 'wrong_password' });
   });
 
   it('when metrics are created, then counting needs no meter provider', () => {

@@ -2,7 +2,7 @@ import { AuthoriseReasonV1, type SubscriberStatus } from '@sva/contracts';
 import { createAttemptLimiter, type AttemptLimiterOptions } from '../domain/attempt-limiter.ts';
 import { type AuthoriseReason, authoriseSubscriber, withStaleness } from '../domain/decisions.ts';
 import type { LoginDigests } from '../domain/login-keys.ts';
-import { sha256, wordsEqual } from '../domain/sha256.ts';
+import { secretsEqual, sha256 } from '../domain/digests.ts';
 import type { GatewayMetrics } from '../metrics.ts';
 import type { DecisionRecorder } from '../messaging/decision-recorder.ts';
 import type { EntitlementView, ViewIntegration } from '../view/entitlement-view.ts';
@@ -34,6 +34,8 @@ export interface CallbackCoreOptions {
   /** R14: failed identifies per client address, and per login. */
   readonly perAddress: AttemptLimiterOptions;
   readonly perLogin: AttemptLimiterOptions;
+  /** R14: accept verifiers of the unbound (legacy) form, until every record was republished bound (default true). */
+  readonly acceptUnboundVerifiers?: boolean;
   readonly now?: () => number;
 }
 
@@ -63,11 +65,9 @@ export function createCallbackCore(options: CallbackCoreOptions): CallbackCore {
   const now = options.now ?? Date.now;
   const byAddress = createAttemptLimiter<string>(options.perAddress);
   const byLogin = createAttemptLimiter<number>(options.perLogin);
-  const presented = new Int32Array(8);
-  const key = new Int32Array(8);
-  const verifier = new Int32Array(8);
+  const acceptUnbound = options.acceptUnboundVerifiers ?? true;
   // Compared against when the integration is unknown, so that case costs what a wrong secret costs.
-  const decoy = [{ digest: new Int32Array(8), validUntilMs: Number.POSITIVE_INFINITY }];
+  const decoy = [{ digest: Buffer.alloc(32), validUntilMs: Number.POSITIVE_INFINITY }];
   // One frozen outcome per reason, made once: answering allocates nothing.
   const outcomes = Object.fromEntries(
     AuthoriseReasonV1.options.map((reason) => {
@@ -81,12 +81,12 @@ export function createCallbackCore(options: CallbackCoreOptions): CallbackCore {
 
     open(integrationId, secret) {
       const integration = view.integration(integrationId);
-      sha256(secret, presented);
+      const presented = sha256(secret);
       const at = now();
       let ok = false;
       for (const candidate of integration?.secrets ?? decoy) {
         // Evaluate both sides every time: no early exit that would time the comparison.
-        const matches = wordsEqual(candidate.digest, 0, presented, 0, 8);
+        const matches = secretsEqual(candidate.digest, presented);
         const current = candidate.validUntilMs > at;
         ok = (matches && current && integration !== undefined) || ok;
       }
@@ -99,18 +99,18 @@ export function createCallbackCore(options: CallbackCoreOptions): CallbackCore {
         return { kind: 'not_identified', reason: 'integration_inactive' };
       }
       const at = now();
-      digests.key(integration.loginField, login, key);
+      const key = digests.key(integration.loginField, login);
       // The login's limiter key: 53 bits of its HMAC, scoped by the integration.
-      const loginKey = ((key[0]! ^ integration.slot) >>> 0) * 0x20_0000 + (key[1]! >>> 11);
+      const loginKey = ((key.readInt32BE(0) ^ integration.slot) >>> 0) * 0x20_0000 + (key.readInt32BE(4) >>> 11);
       const wait = Math.max(byAddress.retryAfterSeconds(clientAddress, at), byLogin.retryAfterSeconds(loginKey, at));
       if (wait > 0) {
         metrics.identified('throttled');
         return { kind: 'throttled', retryAfterSeconds: wait };
       }
-      const found = view.findLogin(integration, key);
+      const found = view.findLoginDigest(integration, key);
       let reason: 'unknown_login' | 'wrong_password' | undefined;
       if (found < 0) reason = 'unknown_login';
-      else if (!view.verifierMatches(found, digests.verifier(integration.loginField, password, verifier))) reason = 'wrong_password';
+      else if (!view.passwordMatches(found, integration.loginField, key, password, digests, acceptUnbound)) reason = 'wrong_password';
       if (reason !== undefined) {
         byAddress.fail(clientAddress, at);
         byLogin.fail(loginKey, at);

@@ -1,7 +1,7 @@
-import type { EntitlementV1, GatewayIntegrationV1, GrantState, LoginField, SubscriberStatus } from '@sva/contracts';
+import { BOUND_VERIFIER_PREFIX, type EntitlementV1, type GatewayIntegrationV1, type GrantState, type LoginField, type SubscriberStatus } from '@sva/contracts';
 import type { IdentifyDecision } from '../domain/decisions.ts';
 import type { LoginDigests } from '../domain/login-keys.ts';
-import { decodeDigest, wordsEqual } from '../domain/sha256.ts';
+import { decodeDigest, secretsEqual } from '../domain/digests.ts';
 import { hashText, hashWords, SlotIndex } from './slot-index.ts';
 import { decodeCompactId, encodeCompactId } from './subscriber-ids.ts';
 
@@ -14,8 +14,8 @@ export interface ViewIntegration {
   readonly active: boolean;
   readonly loginField: LoginField;
   readonly syncSubscriptionStatus: boolean;
-  /** R3: SHA-256 of each accepted secret (8 words) and until when it is accepted (ms since epoch; Infinity: until rotated). */
-  readonly secrets: readonly { readonly digest: Int32Array; readonly validUntilMs: number }[];
+  /** R3: SHA-256 of each accepted secret (32 bytes) and until when it is accepted (ms since epoch; Infinity: until rotated). */
+  readonly secrets: readonly { readonly digest: Buffer; readonly validUntilMs: number }[];
 }
 
 /** Grant states by their code in the view (3 bits). The order is part of the snapshot format. */
@@ -48,7 +48,16 @@ export const LOGIN_KEY_WORDS = 2;
  * means an online guess whose keyed HMAC matches 64 bits (2⁻⁶⁴ a try, a few tries a minute under
  * the rate limits); without the key nothing can be computed offline.
  */
-export const LOGIN_VERIFIER_WORDS = 2;
+export const LOGIN_VERIFIER_BYTES = 8;
+/** `loginForm` of a verifier in the unbound (legacy) form and of one bound to its login (`b1.`, libs/contracts/src/login-keys.ts). */
+export const VERIFIER_UNBOUND = 0;
+export const VERIFIER_BOUND = 1;
+/** Equality of `words` words of two arrays: ids and customer numbers, which are not secrets (secrets go through `secretsEqual`). */
+function wordsEqual(a: Int32Array, aOffset: number, b: Int32Array, bOffset: number, words: number): boolean {
+  for (let i = 0; i < words; i++) if (a[aOffset + i] !== b[bOffset + i]) return false;
+  return true;
+}
+
 /** Customer ids are UUIDs: 4 words. */
 export const CUSTOMER_WORDS = 4;
 
@@ -66,7 +75,8 @@ export interface ViewColumns {
   firstLogin: Int32Array;
   /** Per login slot. */
   loginKey: Int32Array;
-  loginVerifier: Int32Array;
+  loginVerifier: Uint8Array;
+  loginForm: Uint8Array;
   loginOwner: Int32Array;
   loginNext: Int32Array;
 }
@@ -88,7 +98,8 @@ export const columnLayout: ReadonlyArray<{ readonly name: keyof ViewColumns; rea
   { name: 'ids', type: Int32Array, per: 'subscriber', width: ID_WORDS, empty: 0 },
   { name: 'firstLogin', type: Int32Array, per: 'subscriber', width: 1, empty: -1 },
   { name: 'loginKey', type: Int32Array, per: 'login', width: LOGIN_KEY_WORDS, empty: 0 },
-  { name: 'loginVerifier', type: Int32Array, per: 'login', width: LOGIN_VERIFIER_WORDS, empty: 0 },
+  { name: 'loginVerifier', type: Uint8Array, per: 'login', width: LOGIN_VERIFIER_BYTES, empty: 0 },
+  { name: 'loginForm', type: Uint8Array, per: 'login', width: 1, empty: VERIFIER_UNBOUND },
   { name: 'loginOwner', type: Int32Array, per: 'login', width: 1, empty: -1 },
   { name: 'loginNext', type: Int32Array, per: 'login', width: 1, empty: -1 },
 ];
@@ -217,8 +228,7 @@ export class EntitlementView {
   readonly #byLogin: SlotIndex;
   readonly #words = new Int32Array(8);
   readonly #id = new Int32Array(ID_WORDS);
-  readonly #digest = new Int32Array(8);
-  readonly #verifier = new Int32Array(8);
+  readonly #keyWords = new Int32Array(LOGIN_KEY_WORDS);
 
   constructor(expectedSubscribers = 0) {
     this.#subscriberCapacity = Math.max(64, expectedSubscribers);
@@ -243,8 +253,8 @@ export class EntitlementView {
     const current = this.#integrations.get(record.integrationId);
     if (current && current.version >= record.version) return false;
     const secrets = record.secretVerifiers.flatMap((verifier) => {
-      const digest = new Int32Array(8);
-      if (!decodeDigest(verifier.sha256, digest)) return [];
+      const digest = decodeDigest(verifier.sha256);
+      if (digest === undefined) return [];
       return [{ digest, validUntilMs: verifier.validUntil === null ? Number.POSITIVE_INFINITY : Date.parse(verifier.validUntil) }];
     });
     this.#integrations.set(record.integrationId, {
@@ -362,14 +372,28 @@ export class EntitlementView {
     return undefined;
   }
 
-  /** Login slot of a login key (its HMAC digest, 8 words) of this integration, or -1. */
+  /** Login slot of a login key (the first words of its HMAC digest, big-endian) of this integration, or -1. */
   findLogin(integration: ViewIntegration, key: Int32Array): number {
     return this.#findLogin(integration.slot, key, 0);
   }
 
-  /** R14: whether a password's verifier (8 words) matches the login's (its first 64 bits), in constant time. */
-  verifierMatches(login: number, verifier: Int32Array): boolean {
-    return wordsEqual(this.#columns.loginVerifier, login * LOGIN_VERIFIER_WORDS, verifier, 0, LOGIN_VERIFIER_WORDS);
+  /** Login slot of a login key digest (32 bytes) of this integration, or -1. */
+  findLoginDigest(integration: ViewIntegration, key: Buffer): number {
+    const words = this.#keyWords;
+    words[0] = key.readInt32BE(0);
+    words[1] = key.readInt32BE(4);
+    return this.#findLogin(integration.slot, words, 0);
+  }
+
+  /** R14: whether a password's verifier digest matches the login's (its first 64 bits), in constant time. */
+  verifierMatches(login: number, verifier: Uint8Array): boolean {
+    const at = login * LOGIN_VERIFIER_BYTES;
+    return secretsEqual(this.#columns.loginVerifier.subarray(at, at + LOGIN_VERIFIER_BYTES), verifier.subarray(0, LOGIN_VERIFIER_BYTES));
+  }
+
+  /** The form of a login's verifier: {@link VERIFIER_BOUND} or {@link VERIFIER_UNBOUND}. */
+  verifierForm(login: number): number {
+    return this.#columns.loginForm[login]!;
   }
 
   /** Subscriber slot a login belongs to. */
@@ -385,13 +409,23 @@ export class EntitlementView {
    * R2, R14: find the subscriber a login belongs to and check the password against its verifier
    * (the parts `use-cases/callback.ts` composes with rate limiting; tests use this whole).
    */
-  identify(integration: ViewIntegration, login: string, password: string, digests: LoginDigests): IdentifyDecision {
+  identify(integration: ViewIntegration, login: string, password: string, digests: LoginDigests, acceptUnbound = true): IdentifyDecision {
     if (!integration.active) return { identified: false, reason: 'integration_inactive' };
-    const found = this.findLogin(integration, digests.key(integration.loginField, login, this.#digest));
+    const key = digests.key(integration.loginField, login);
+    const found = this.findLoginDigest(integration, key);
     if (found < 0) return { identified: false, reason: 'unknown_login' };
-    if (!this.verifierMatches(found, digests.verifier(integration.loginField, password, this.#digest))) return { identified: false, reason: 'wrong_password' };
+    if (!this.passwordMatches(found, integration.loginField, key, password, digests, acceptUnbound)) return { identified: false, reason: 'wrong_password' };
     const owner = this.loginOwner(found);
     return { identified: true, subscriberId: this.subscriberIdOf(owner), status: this.statusOf(owner) };
+  }
+
+  /**
+   * R14: whether `password` is the password of the login at `login` (key digest `key`): against a
+   * bound verifier always, against an unbound one only while those are accepted (migration).
+   */
+  passwordMatches(login: number, field: LoginField, key: Buffer, password: string, digests: LoginDigests, acceptUnbound: boolean): boolean {
+    if (this.verifierForm(login) === VERIFIER_BOUND) return this.verifierMatches(login, digests.verifier(field, key, password));
+    return acceptUnbound && this.verifierMatches(login, digests.unboundVerifier(field, password));
   }
 
   subscriberIdOf(slot: number): string {
@@ -660,12 +694,16 @@ export class EntitlementView {
 
   #addLogin(owner: number, key: string, verifier: string): void {
     // A key or verifier that is not a base64url HMAC could never match what identify computes.
-    if (!decodeDigest(key, this.#digest) || !decodeDigest(verifier, this.#verifier)) return;
+    const bound = verifier.startsWith(BOUND_VERIFIER_PREFIX);
+    const keyDigest = decodeDigest(key);
+    const verifierDigest = decodeDigest(bound ? verifier.slice(BOUND_VERIFIER_PREFIX.length) : verifier);
+    if (keyDigest === undefined || verifierDigest === undefined) return;
     const login = this.#takeLoginSlot();
     const c = this.#columns;
-    c.loginKey[login * 2] = this.#digest[0]!;
-    c.loginKey[login * 2 + 1] = this.#digest[1]!;
-    c.loginVerifier.set(this.#verifier.subarray(0, LOGIN_VERIFIER_WORDS), login * LOGIN_VERIFIER_WORDS);
+    c.loginKey[login * 2] = keyDigest.readInt32BE(0);
+    c.loginKey[login * 2 + 1] = keyDigest.readInt32BE(4);
+    c.loginVerifier.set(verifierDigest.subarray(0, LOGIN_VERIFIER_BYTES), login * LOGIN_VERIFIER_BYTES);
+    c.loginForm[login] = bound ? VERIFIER_BOUND : VERIFIER_UNBOUND;
     c.loginOwner[login] = owner;
     c.loginNext[login] = c.firstLogin[owner]!;
     c.firstLogin[owner] = login;

@@ -72,6 +72,21 @@ describe('view snapshots', () => {
     expect(loaded.entitlement(integrationId, subscriberId(1))?.grants).toEqual([{ product: 'kiddle', state: 'trial_ended' }]);
   });
 
+  it('when a snapshot is of an older format (before bound verifiers), then loading fails with SnapshotError and the view stays loadable from the bus', async () => {
+    const [preamble, ...sections] = encodeSnapshot(sampleView().image(), { revision: 1, epoch: 'e' }, new Date());
+    const length = new DataView(preamble!.buffer, preamble!.byteOffset).getUint32(8, true);
+    const header = JSON.parse(Buffer.from(preamble!.subarray(12, 12 + length)).toString()) as { format: number };
+    expect(header.format).toBe(3);
+    const old = Buffer.from(JSON.stringify({ ...header, format: 2 }));
+    const oldPreamble = Buffer.alloc(12 + old.length);
+    oldPreamble.write('SVAGWSN1');
+    oldPreamble.writeUInt32LE(old.length, 8);
+    old.copy(oldPreamble, 12);
+    const loaded = new EntitlementView();
+    await expect(loadSnapshot(rechunk([oldPreamble, ...sections], []), loaded, () => true)).rejects.toThrow(/snapshot format 2 is not 3/);
+    expect(loaded.empty).toBe(true);
+  });
+
   it('when the header is refused, then nothing is loaded', async () => {
     const loaded = new EntitlementView();
     const meta = await loadSnapshot(rechunk(encodeSnapshot(sampleView().image(), { revision: 7, epoch: 'old' }, new Date()), []), loaded, (m) => m.epoch === 'new');

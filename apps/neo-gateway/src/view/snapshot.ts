@@ -11,6 +11,8 @@ import {
   subscriberStatuses,
   type ViewColumns,
   type ViewImage,
+  VERIFIER_BOUND,
+  VERIFIER_UNBOUND,
 } from './entitlement-view.ts';
 
 /** Object bucket holding the view snapshots, and the name of the entitlement view's. */
@@ -18,7 +20,11 @@ export const SNAPSHOT_BUCKET = 'gateway-snapshots';
 export const SNAPSHOT_NAME = 'entitlements.v1';
 
 const MAGIC = 'SVAGWSN1';
-const FORMAT = 2;
+/**
+ * 3: login verifiers are 8 bytes with a form column (bound to the login or not). A snapshot of
+ * another format is refused (`SnapshotError`), and the loader replays the bucket instead.
+ */
+const FORMAT = 3;
 
 /** What a snapshot says about itself (its header). */
 export interface SnapshotMeta {
@@ -204,6 +210,7 @@ function checkConsistent(header: Header, c: ViewColumns): void {
     }
     for (let login = c.firstLogin[slot]!; login !== -1; login = c.loginNext[login]!) {
       if (login < 0 || login >= header.loginSlots || seen[login] || c.loginOwner[login] !== slot) fail(`logins of slot ${slot}`);
+      if (c.loginForm[login] !== VERIFIER_UNBOUND && c.loginForm[login] !== VERIFIER_BOUND) fail(`verifier form of login ${login}`);
       seen[login] = 1;
     }
   }

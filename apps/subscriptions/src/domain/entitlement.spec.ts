@@ -30,7 +30,7 @@ const service = (id: string, status: ServiceSnapshot['status'], packages: HeldPa
 
 const customer = (services: ServiceSnapshot[], extra: Partial<CustomerSnapshot> = {}): CustomerSnapshot => ({
   id: 'c1',
-  document: { key: hasher.key('cpf_cnpj', '52998224725'), verifier: hasher.verifier('cpf_cnpj', '52998224725') },
+  document: { key: hasher.key('cpf_cnpj', '52998224725'), verifier: hasher.verifier('cpf_cnpj', hasher.key('cpf_cnpj', '52998224725'), '52998224725') },
   email: 'maria@example.com',
   code: 'C-1',
   delinquent: false,
@@ -96,11 +96,18 @@ describe('entitlements (R11, R12, R15, R17)', () => {
     const withLogin = service('s1', 'enabled', [held(['mumo'])], { key: 'k-net', verifier: 'v-net' });
     const c = customer([withLogin]);
     expect(computeEntitlement(c, syncing, hasher, now).logins).toEqual([c.document]);
-    expect(computeEntitlement(c, { ...syncing, loginField: 'login_autenticacao' }, hasher, now).logins).toEqual([{ key: 'k-net', verifier: 'v-net' }]);
-    expect(computeEntitlement(c, { ...syncing, loginField: 'email' }, hasher, now).logins).toEqual([
-      { key: hasher.key('email', 'maria@example.com'), verifier: hasher.verifier('email', 'maria@example.com') },
-    ]);
+    expect(computeEntitlement(c, { ...syncing, loginField: 'login_autenticacao' }, hasher, now).logins).toEqual([{ key: 'k-net', verifier: hasher.bind('k-net', 'v-net') }]);
+    const emailKey = hasher.key('email', 'maria@example.com');
+    expect(computeEntitlement(c, { ...syncing, loginField: 'email' }, hasher, now).logins).toEqual([{ key: emailKey, verifier: hasher.verifier('email', emailKey, 'maria@example.com') }]);
     expect(computeEntitlement(customer([withLogin], { code: null }), { ...syncing, loginField: 'customer_code' }, hasher, now).logins).toEqual([]);
+  });
+
+  it('R14: when a stored verifier predates binding (unbound), then the published record carries it bound to its login', () => {
+    const key = hasher.key('cpf_cnpj', '52998224725');
+    const legacy = customer([service('s1', 'enabled', [held(['mumo'])])], { document: { key, verifier: hasher.unboundVerifier('cpf_cnpj', '52998224725') } });
+    const [login] = computeEntitlement(legacy, syncing, hasher, now).logins;
+    expect(login).toEqual({ key, verifier: hasher.verifier('cpf_cnpj', key, '52998224725') });
+    expect(login!.verifier.startsWith('b1.')).toBe(true);
   });
 
   it('when nothing but the version and time differ, then records are the same (not republished)', () => {

@@ -101,15 +101,21 @@ export function grantState(service: ServiceStatus, held: HeldPackage, terms: Int
 
 /** R1, R2: the logins a NEO user may type for this customer, per the integration's login field. */
 export function loginsFor(customer: CustomerSnapshot, terms: IntegrationTerms, hasher: LoginHasher): LoginKeyV1[] {
+  // Stored verifiers may predate binding: published records always carry them bound to their login (R14).
+  const bound = (login: LoginKeyV1): LoginKeyV1 => ({ key: login.key, verifier: hasher.bind(login.key, login.verifier) });
+  const typed = (field: LoginField, value: string): LoginKeyV1 => {
+    const key = hasher.key(field, value);
+    return { key, verifier: hasher.verifier(field, key, value) };
+  };
   switch (terms.loginField) {
     case 'cpf_cnpj':
-      return [customer.document];
+      return [bound(customer.document)];
     case 'email':
-      return customer.email ? [{ key: hasher.key('email', customer.email), verifier: hasher.verifier('email', customer.email) }] : [];
+      return customer.email ? [typed('email', customer.email)] : [];
     case 'customer_code':
-      return customer.code ? [{ key: hasher.key('customer_code', customer.code), verifier: hasher.verifier('customer_code', customer.code) }] : [];
+      return customer.code ? [typed('customer_code', customer.code)] : [];
     case 'login_autenticacao':
-      return customer.services.flatMap((service) => (service.login ? [service.login] : []));
+      return customer.services.flatMap((service) => (service.login ? [bound(service.login)] : []));
   }
 }
 

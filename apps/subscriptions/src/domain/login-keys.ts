@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { LoginField } from '@sva/contracts';
+import { BOUND_VERIFIER_PREFIX, type LoginField } from '@sva/contracts';
 
 /**
  * Keys and verifiers for NEO logins, as `libs/contracts/src/login-keys.ts` defines them: the
@@ -9,9 +9,16 @@ import type { LoginField } from '@sva/contracts';
 export interface LoginHasher {
   /** Key under which a login is found. */
   key(field: LoginField, login: string): string;
-  /** Verifier of a password for a login of this field. */
-  verifier(field: LoginField, password: string): string;
+  /** Verifier of a password, bound to the login whose key is `key` (the `b1.` form). */
+  verifier(field: LoginField, key: string, password: string): string;
+  /** The unbound verifier of a password (the form stored before binding). */
+  unboundVerifier(field: LoginField, password: string): string;
+  /** A stored verifier bound to its login's key: a bound one as it is, an unbound one bound now (no password needed). */
+  bind(key: string, verifier: string): string;
 }
+
+/** Whether a stored verifier is of the bound form. */
+export const isBound = (verifier: string): boolean => verifier.startsWith(BOUND_VERIFIER_PREFIX);
 
 /** R2: how a typed value is normalised for each login field. */
 export function normaliseLogin(field: LoginField, value: string): string {
@@ -28,9 +35,13 @@ export function normaliseLogin(field: LoginField, value: string): string {
 
 export function createLoginHasher(hashKey: string): LoginHasher {
   const mac = (text: string) => createHmac('sha256', hashKey).update(text).digest('base64url');
+  // R2: only the network login has a password of its own; other fields' password is the login value.
+  const unbound = (field: LoginField, password: string) => mac(`pw:${field === 'login_autenticacao' ? password : normaliseLogin(field, password)}`);
+  const bindUnbound = (key: string, unboundVerifier: string) => BOUND_VERIFIER_PREFIX + mac(`pwk:${key}:${unboundVerifier}`);
   return {
     key: (field, login) => mac(`${field}:${normaliseLogin(field, login)}`),
-    // R2: only the network login has a password of its own; other fields' password is the login value.
-    verifier: (field, password) => mac(`pw:${field === 'login_autenticacao' ? password : normaliseLogin(field, password)}`),
+    verifier: (field, key, password) => bindUnbound(key, unbound(field, password)),
+    unboundVerifier: unbound,
+    bind: (key, verifier) => (isBound(verifier) ? verifier : bindUnbound(key, verifier)),
   };
 }

@@ -31,12 +31,13 @@ export interface CustomerCreated {
 export async function createCustomer(ctx: SubscriptionsContext, input: CreateCustomerInput, options: CommandOptions = {}): Promise<CustomerCreated> {
   const document = parseTaxDocument(input.document);
   if (!document) throw invalidDocument();
+  const documentKey = documentKeyOf(ctx, document.digits);
   const data = {
     id: ctx.newId(),
     name: input.name,
     documentType: document.type,
-    documentKey: documentKeyOf(ctx, document.digits),
-    documentVerifier: ctx.hasher.verifier('cpf_cnpj', document.digits),
+    documentKey,
+    documentVerifier: ctx.hasher.verifier('cpf_cnpj', documentKey, document.digits),
     documentMasked: maskTaxDocument(document),
     email: input.email?.trim().toLowerCase() ?? null,
     code: input.code?.trim() ?? null,

@@ -40,6 +40,7 @@ export async function createService(ctx: SubscriptionsContext, input: CreateServ
   const planPackages = input.planId ? await planPackagesToGive(ctx, input.planId) : [];
   const id = ctx.newId();
   const login = input.authLogin?.trim();
+  const loginKey = login ? ctx.hasher.key('login_autenticacao', login) : null;
   try {
     return await runCommand(ctx, options, async (tx) => {
       if (!(await lockCustomer(tx, input.customerId))) throw customerNotFound(input.customerId);
@@ -52,8 +53,8 @@ export async function createService(ctx: SubscriptionsContext, input: CreateServ
           planId: input.planId ?? null,
           status: input.status,
           authLogin: login ?? null,
-          authLoginKey: login ? ctx.hasher.key('login_autenticacao', login) : null,
-          authPasswordVerifier: login && input.authPassword !== undefined ? ctx.hasher.verifier('login_autenticacao', input.authPassword) : null,
+          authLoginKey: loginKey,
+          authPasswordVerifier: loginKey && input.authPassword !== undefined ? ctx.hasher.verifier('login_autenticacao', loginKey, input.authPassword) : null,
         },
       });
       const history: HistoryEvent[] = [{ customerId: input.customerId, serviceId: id, action: 'service_created', newStatus: input.status, actor, at: now, reason: input.planId ? `plan ${input.planId}` : null }];
