@@ -64,7 +64,11 @@ export async function buildBillingService(config: BillingConfig, deps: BillingDe
     description: "Invoice facts from the provider's financial system and each customer's payment standing (R16–R17).",
     logger,
     readiness: readinessOf({ database: databaseCheck(db), bus: busCheck(bus) }),
-    securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } },
+    tags: {
+      invoices: 'Invoice facts from the financial system and the invoices folded from them (R16).',
+      standing: "A customer's payment standing, trust unblocks and the daily evaluation (R16, R17).",
+      settings: 'Billing settings: grace days, time zone, evaluation time.',
+    },
     apiKeys: config.apiKeys,
   });
   const scheduler = evaluationScheduler(ctx, logger, config.schedulerIntervalMs);

@@ -75,7 +75,11 @@ export async function buildCatalogService(config: CatalogConfig, deps: CatalogDe
     description: API_DESCRIPTION,
     logger,
     readiness: readinessOf({ database: databaseCheck(db), bus: busCheck(bus) }),
-    securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } },
+    tags: {
+      integrations: 'Content-platform integrations (NEO): callback secret, login field, platform credentials, product sync (R1–R4).',
+      packages: 'Packages: price, fiscal composition and the products they grant (R5).',
+      plans: 'Internet service plans and their packages (R6, R8, R9, R11).',
+    },
     apiKeys: config.apiKeys,
   });
   catalogApi(app, ctx);

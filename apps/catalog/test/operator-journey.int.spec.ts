@@ -42,7 +42,7 @@ describe('an operator sets up the catalog through the API alone', () => {
     for (const term of ['pacote único', 'composição fiscal', 'travar pacotes', 'degustação', 'largest-remainder', 'nextCursor', 'CATALOG_STALE_VERSION', 'CATALOG_PLATFORM_UNREACHABLE']) {
       expect(text).toContain(term);
     }
-    expect(doc.body.components.securitySchemes).toEqual({ apiKey: { type: 'http', scheme: 'bearer' } });
+    expect(doc.body.components.securitySchemes).toMatchObject({ bearerAuth: { type: 'http', scheme: 'bearer' }, apiKeyHeader: { type: 'apiKey', name: 'X-Api-Key' } });
   });
 
   it('when the operator configures NEO, tests, syncs, builds a package and a combo plan, then each step answers what the next one needs', async () => {

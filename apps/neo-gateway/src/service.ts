@@ -115,6 +115,9 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     trustProxy: config.trustProxy,
     ...(config.logCallbackRequests ? {} : { quietRequests: isCallbackRequest }),
     readiness: async () => readiness(feed, freshness, view),
+    tags: {
+      'callback v1': "NEO's callbacks (R13–R15). No credential header: the integration's callback secret is the last path segment before the call (`/v1/callback/{integrationId}/{secret}/…`, R3), shown once by the catalog and compared in constant time; a wrong secret and an unknown integration get the same 404.",
+    },
   });
   callbackV1Routes(app, core);
 

@@ -91,7 +91,12 @@ export async function buildSubscriptionsService(config: SubscriptionsConfig, dep
     description: 'Customers, their services and packages, subscriber ids and the entitlement feed (R7–R15).',
     logger,
     readiness: readinessOf({ database: databaseCheck(db), bus: busCheck(bus) }),
-    securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } },
+    tags: {
+      customers: 'Customers, their services and history (R7–R13).',
+      services: 'A customer service: status and the packages attached to it (R7–R12).',
+      support: 'Support views: why a customer may or may not use a product (R15), the gateway decisions.',
+      reports: 'Reports: active subscribers per integration and month.',
+    },
     apiKeys: config.apiKeys,
   });
   customerRoutes(app, ctx);

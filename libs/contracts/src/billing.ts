@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, Timestamp, Version } from './common.ts';
+import { Cents, Id, isUnstorableText, Timestamp, Version } from './common.ts';
 
 /** R16: a customer's payment standing. */
 export const Standing = z.enum(['good', 'delinquent']);
@@ -20,14 +20,14 @@ export type StandingChangedV1 = z.infer<typeof StandingChangedV1>;
 export const CalendarDate = z.iso.date();
 
 /** The financial system's own invoice id. Facts are idempotent by (invoice id, fact). */
-export const InvoiceId = z.string().trim().min(1).max(100);
+export const InvoiceId = z.string().trim().min(1).max(100).refine((value) => !isUnstorableText(value), 'must not contain NUL (U+0000) or unpaired UTF-16 surrogates');
 
 /** `finance.invoice.issued.v1`: an invoice was issued (or re-sent with corrected amount/due date). */
 export const InvoiceIssuedV1 = z.object({
   fact: z.literal('issued'),
   invoiceId: InvoiceId,
   customerId: Id,
-  amountCents: z.number().int().nonnegative(),
+  amountCents: Cents,
   dueDate: CalendarDate,
   occurredAt: Timestamp,
 });

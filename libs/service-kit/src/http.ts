@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { fastifySwagger } from '@fastify/swagger';
 import { isDomainError } from '@sva/kernel';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
@@ -15,7 +16,9 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { apiKeyGuard } from './api-key.ts';
 import { recordHttpMetrics } from './http-metrics.ts';
-import { problem, sendProblem } from './problem.ts';
+import { isDataException, unstorableTextIssues } from './input-guard.ts';
+import { finishOpenApiDocument } from './openapi.ts';
+import { PROBLEM_CONTENT_TYPE, problem, sendProblem } from './problem.ts';
 
 /** A fastify instance whose route schemas are zod schemas. */
 export type HttpApp = FastifyInstance<Server, IncomingMessage, ServerResponse, Logger, ZodTypeProvider>;
@@ -38,18 +41,32 @@ export interface HttpAppOptions {
   readonly bodyLimit?: number;
   /** Abort requests whose headers/body take longer than this. Default 10 s. */
   readonly requestTimeoutMs?: number;
-  /** Security schemes for the OpenAPI document (e.g. the operator API key). */
-  readonly securitySchemes?: Record<string, { type: 'apiKey'; in: 'header'; name: string } | { type: 'http'; scheme: 'bearer' }>;
   /** Trust X-Forwarded-* (behind an ingress). */
   readonly trustProxy?: boolean;
-  /** When given, every `/v1/…` route requires one of these keys (see `apiKeyGuard`). */
+  /**
+   * When given, every `/v1/…` route requires one of these keys (see `apiKeyGuard`), and the OpenAPI
+   * document declares both accepted forms (`bearerAuth`, `apiKeyHeader`).
+   */
   readonly apiKeys?: readonly string[];
   /**
    * Requests whose per-request "incoming request" / "request completed" log lines are skipped (a
    * hot path such as the gateway's callbacks). Failures are still logged by the error handler.
    */
   readonly quietRequests?: (request: FastifyRequest) => boolean;
+  /** Descriptions of the OpenAPI tags the routes use. */
+  readonly tags?: Readonly<Record<string, string>>;
+  /** Base URLs for the OpenAPI document's `servers` (default: the serving origin). */
+  readonly servers?: ReadonlyArray<{ readonly url: string; readonly description?: string }>;
+  /** `info.contact` of the OpenAPI document. */
+  readonly contact?: { readonly name: string; readonly url?: string; readonly email?: string };
 }
+
+const ReadinessSchema = z
+  .object({
+    ready: z.boolean(),
+    checks: z.record(z.string(), z.object({ ok: z.boolean(), detail: z.string().optional() })),
+  })
+  .describe('Each check by name; the service is ready only when every check is ok.');
 
 // Request ids unique across replicas and restarts without a random UUID per request: a random
 // prefix per process, then a counter (the gateway answers tens of thousands of requests a second).
@@ -84,6 +101,9 @@ export function createHttpApp(options: HttpAppOptions): { app: HttpApp; lifecycl
     ...(options.quietRequests ? { logController: new LogController({ disableRequestLogging: options.quietRequests }) } : {}),
     // Errors the router raises before any route runs (a malformed percent-escape in the path): problem+json too.
     frameworkErrors: (error, request, reply) => sendError(error, request, reply),
+    // Errors Node's HTTP parser raises before fastify sees a request (an unknown method, bytes a URL
+    // may not hold, headers over the limit → 431): problem+json written on the socket.
+    clientErrorHandler: answerClientError,
   }).withTypeProvider<ZodTypeProvider>() as unknown as HttpApp;
 
   app.setValidatorCompiler(validatorCompiler);
@@ -99,12 +119,22 @@ export function createHttpApp(options: HttpAppOptions): { app: HttpApp; lifecycl
     {
       openapi: {
         openapi: '3.1.0',
-        info: { title: options.name, version: options.version, ...(options.description ? { description: options.description } : {}) },
-        ...(options.securitySchemes
-          ? { components: { securitySchemes: options.securitySchemes }, security: Object.keys(options.securitySchemes).map((name) => ({ [name]: [] })) }
-          : {}),
+        info: {
+          title: options.name,
+          version: options.version,
+          ...(options.description ? { description: options.description } : {}),
+          license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
+          contact: options.contact ?? { name: 'SVA platform team' },
+        },
       },
       transform: jsonSchemaTransform,
+      transformObject: (documentObject) =>
+        finishOpenApiDocument((documentObject as { openapiObject: Record<string, unknown> }).openapiObject, {
+          apiKeyRequired: options.apiKeys !== undefined,
+          rateLimited: false,
+          ...(options.tags ? { tags: options.tags } : {}),
+          ...(options.servers ? { servers: options.servers } : {}),
+        }),
     },
     (error) => {
       if (error) throw error;
@@ -112,7 +142,23 @@ export function createHttpApp(options: HttpAppOptions): { app: HttpApp; lifecycl
   );
 
   recordHttpMetrics(app);
+  // An unknown `Expect` (anything but 100-continue): 417 problem+json instead of Node's bare 417.
+  app.server.on('checkExpectation', (request: IncomingMessage, response: ServerResponse) => {
+    const body = JSON.stringify(problem(417, 'HTTP_EXPECTATION_FAILED', 'only "Expect: 100-continue" is supported'));
+    response.writeHead(417, { 'content-type': PROBLEM_CONTENT_TYPE, 'content-length': Buffer.byteLength(body) }).end(body);
+    request.resume();
+  });
   app.setErrorHandler((error: unknown, request, reply) => sendError(error, request, reply));
+  // No stored or queried string may hold NUL or a lone surrogate, in any route's body, query or
+  // path: a field-level 400 here instead of a database error later.
+  app.addHook('preValidation', async (request, reply) => {
+    const errors = [
+      ...unstorableTextIssues('params', request.params),
+      ...unstorableTextIssues('querystring', request.query),
+      ...unstorableTextIssues('body', request.body),
+    ];
+    if (errors.length > 0) return sendProblem(reply, problem(400, 'HTTP_VALIDATION_FAILED', 'request holds text that cannot be stored', { errors, instance: request.id }));
+  });
   if (options.apiKeys) {
     const guard = apiKeyGuard(options.apiKeys);
     app.addHook('onRequest', async (request, reply) => {
@@ -123,14 +169,42 @@ export function createHttpApp(options: HttpAppOptions): { app: HttpApp; lifecycl
     sendProblem(reply, problem(404, 'HTTP_ROUTE_NOT_FOUND', `no route ${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]}`)),
   );
 
+  const operations = ['operations'];
   app.after(() => {
-    app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-    app.get('/livez', { schema: { hide: true } }, async () => ({ status: 'ok' }));
-    app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
+    app.get('/openapi.json', {
+      schema: {
+        tags: operations,
+        operationId: 'getOpenApiDocument',
+        summary: 'This OpenAPI document',
+        security: [],
+        response: { 200: z.looseObject({ openapi: z.string() }).describe('The OpenAPI 3.1 document of this service.') },
+      },
+    }, async () => app.swagger() as unknown as { openapi: string });
+    app.get('/livez', {
+      schema: {
+        tags: operations,
+        operationId: 'getLiveness',
+        summary: 'Liveness probe: the process answers',
+        security: [],
+        response: { 200: z.object({ status: z.literal('ok') }).describe('The process is alive.') },
+      },
+    }, async () => ({ status: 'ok' as const }));
+    app.get('/readyz', {
+      schema: {
+        tags: operations,
+        operationId: 'getReadiness',
+        summary: 'Readiness probe: every dependency is usable',
+        description: 'Failing checks name a generic reason; the cause is in the service log.',
+        security: [],
+        response: { 200: ReadinessSchema, 503: ReadinessSchema.describe('Not ready: at least one check failed, or the service is shutting down.') },
+      },
+    }, async (request, reply) => {
       if (shuttingDown) return reply.code(503).send({ ready: false, checks: { shutdown: { ok: false, detail: 'shutting down' } } });
-      const report = await options.readiness().catch(
-        (error: unknown): ReadinessReport => ({ ready: false, checks: { readiness: { ok: false, detail: String(error) } } }),
-      );
+      const report = await options.readiness().catch((error: unknown): ReadinessReport => {
+        // The cause may name hosts or credentials: logged, not answered.
+        request.log.error({ err: error }, 'readiness check failed');
+        return { ready: false, checks: { readiness: { ok: false, detail: 'readiness check failed' } } };
+      });
       return reply.code(report.ready ? 200 : 503).send(report);
     });
   });
@@ -172,6 +246,12 @@ function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply)
     const errors = error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
     return sendProblem(reply, problem(400, 'HTTP_VALIDATION_FAILED', 'request is invalid', { errors, instance }));
   }
+  if (isDataException(error)) {
+    // Backstop: a value PostgreSQL refused as data (SQLSTATE class 22: bad encoding, out of range)
+    // is the caller's input, not our failure. Each known cause is refused earlier, by its schema.
+    request.log.warn({ err: error }, 'database refused a value of the request');
+    return sendProblem(reply, problem(400, 'HTTP_INVALID_VALUE', 'a value in the request cannot be stored', { instance }));
+  }
   if (error instanceof ResponseSerializationError) {
     request.log.error({ err: error }, 'response did not match its schema');
     return sendProblem(reply, problem(500, 'HTTP_INTERNAL', 'internal error', { instance }));
@@ -185,4 +265,23 @@ function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply)
   }
   request.log.error({ err: error }, 'request failed');
   return sendProblem(reply, problem(status >= 500 ? status : 500, 'HTTP_INTERNAL', 'internal error', { instance }));
+}
+
+const clientErrorStatus: Record<string, number> = { HPE_HEADER_OVERFLOW: 431, ERR_HTTP_REQUEST_TIMEOUT: 408 };
+
+/** `clientErrorHandler`: Node's parser refused the request; answer problem+json and close. */
+function answerClientError(this: FastifyInstance, error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const status = clientErrorStatus[error.code ?? ''] ?? 400;
+  const code = status === 431 ? 'HTTP_HEADERS_TOO_LARGE' : status === 408 ? 'HTTP_REQUEST_TIMEOUT' : 'HTTP_MALFORMED_REQUEST';
+  const detail = status === 431 ? 'the request headers are larger than the server accepts' : status === 408 ? 'the request took too long' : 'the request is not valid HTTP';
+  const body = JSON.stringify(problem(status, code, detail));
+  this.log.debug({ err: error }, 'client error');
+  if (socket.writable) {
+    const reason = { 400: 'Bad Request', 408: 'Request Timeout', 431: 'Request Header Fields Too Large' }[status];
+    socket.write(
+      `HTTP/1.1 ${status} ${reason}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
 }

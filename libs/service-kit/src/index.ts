@@ -2,6 +2,8 @@ export * from './config.ts';
 export * from './logger.ts';
 export * from './problem.ts';
 export * from './http.ts';
+export * from './openapi.ts';
+export * from './input-guard.ts';
 export * from './api-key.ts';
 export * from './limiter.ts';
 export * from './consumer.ts';

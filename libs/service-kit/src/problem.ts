@@ -25,27 +25,36 @@ const titles: Record<number, string> = {
   404: 'Not Found',
   405: 'Method Not Allowed',
   406: 'Not Acceptable',
+  408: 'Request Timeout',
   409: 'Conflict',
   412: 'Precondition Failed',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
+  417: 'Expectation Failed',
   422: 'Unprocessable Content',
   428: 'Precondition Required',
   429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
   504: 'Gateway Timeout',
 };
 
-/** Build a problem document; `type` is a URN naming the code so clients can switch on it. */
+/**
+ * Build a problem document; `type` is a URN naming the code so clients can switch on it. A 400
+ * always lists `errors[]` (the documented shape): when no field is to blame, one entry names the
+ * whole `request`.
+ */
 export function problem(status: number, code: string, detail?: string, extra: Partial<Problem> = {}): Problem {
+  const title = titles[status] ?? 'Error';
   return {
     type: `urn:sva:problem:${code}`,
-    title: titles[status] ?? 'Error',
+    title,
     status,
     code,
     ...(detail === undefined ? {} : { detail }),
     ...extra,
+    ...(status === 400 && !extra.errors?.length ? { errors: [{ path: 'request', message: detail ?? title }] } : {}),
   };
 }
 

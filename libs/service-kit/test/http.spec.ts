@@ -211,11 +211,13 @@ describe('createHttpApp: probes', () => {
     expect(response.json().checks.bus).toEqual({ ok: false, detail: 'reconnecting' });
   });
 
-  it('when the readiness function itself throws, then /readyz is 503 with the reason', async () => {
-    const { app } = build({ readiness: async () => Promise.reject(new Error('probe broke')) });
+  it('when the readiness function itself throws, then /readyz is 503 with a generic reason and the cause is logged, not answered (issue 12)', async () => {
+    const { app, logs } = build({ readiness: async () => Promise.reject(new Error('probe broke at postgres://admin@db.internal')) });
     const response = await app.inject({ method: 'GET', url: '/readyz' });
     expect(response.statusCode).toBe(503);
-    expect(JSON.stringify(response.json())).toContain('probe broke');
+    expect(response.json()).toEqual({ ready: false, checks: { readiness: { ok: false, detail: 'readiness check failed' } } });
+    expect(response.body).not.toContain('db.internal');
+    expect(logs.text()).toContain('probe broke');
   });
 
   it('when the service is shutting down, then /readyz is 503 even though checks pass', async () => {
@@ -229,15 +231,18 @@ describe('createHttpApp: probes', () => {
 });
 
 describe('createHttpApp: OpenAPI', () => {
-  it('when asked /openapi.json, then it lists the routes with their zod-derived schemas and the security scheme', async () => {
-    const { app } = build({ securitySchemes: { operatorKey: { type: 'http', scheme: 'bearer' } } });
+  it('when asked /openapi.json, then it lists the routes with their zod-derived schemas and both security schemes', async () => {
+    const { app } = build({ apiKeys: ['key-one-0123456789'] });
     const response = await app.inject({ method: 'GET', url: '/openapi.json' });
     expect(response.statusCode).toBe(200);
     const document = response.json();
     expect(document.openapi).toBe('3.1.0');
     expect(document.info).toMatchObject({ title: 'widgets', version: '1.2.3' });
-    expect(document.components.securitySchemes).toEqual({ operatorKey: { type: 'http', scheme: 'bearer' } });
-    expect(document.security).toEqual([{ operatorKey: [] }]);
+    expect(document.components.securitySchemes).toMatchObject({
+      bearerAuth: { type: 'http', scheme: 'bearer' },
+      apiKeyHeader: { type: 'apiKey', in: 'header', name: 'X-Api-Key' },
+    });
+    expect(document.security).toEqual([{ bearerAuth: [] }, { apiKeyHeader: [] }]);
     const post = document.paths['/v1/widgets'].post;
     const schema = post.requestBody.content['application/json'].schema;
     expect(schema.required).toEqual(['name', 'size']);
@@ -247,8 +252,8 @@ describe('createHttpApp: OpenAPI', () => {
     expect(document.paths['/v1/widgets/{id}'].get.parameters).toEqual([
       expect.objectContaining({ in: 'path', name: 'id', required: true }),
     ]);
-    expect(document.paths).not.toHaveProperty('/livez');
-    expect(document.paths).not.toHaveProperty('/openapi.json');
+    // Issue 11: the probes and the document itself are documented, open to all (`security: []`).
+    for (const path of ['/livez', '/readyz', '/openapi.json']) expect(document.paths[path].get.security, path).toEqual([]);
   });
 
   it('when routes are registered inside a plugin, then they are listed too', async () => {

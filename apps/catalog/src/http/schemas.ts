@@ -1,11 +1,9 @@
-import { Cents, Id, LoginField, ProductCode } from '@sva/contracts';
+import { Cents, Id, LoginField, MAX_CENTS, ProductCode } from '@sva/contracts';
 import { z } from 'zod';
 import { COMPONENT_KINDS } from '../domain/composition.ts';
 
-/** Prices are stored as 32-bit integers: at most R$ 21,474,836.47. */
-export const MAX_CENTS = 2_147_483_647;
-
-const Price = Cents.max(MAX_CENTS).describe('Price in integer cents of BRL (1990 = R$ 19,90); never a decimal (R5).');
+/** Prices are stored as 32-bit integers: at most R$ 21,474,836.47 (`Cents` says so). */
+const Price = Cents.describe('Price in integer cents of BRL (1990 = R$ 19,90); never a decimal (R5).');
 const Version = z.number().int().positive().describe(
   'Optimistic concurrency: the `version` you last read. A write based on an older version is refused with 409 `CATALOG_STALE_VERSION`; reload and retry.',
 );

@@ -27,6 +27,10 @@ describe('keyset pagination', () => {
     ['of another shape', encodeCursor(['only-one'])],
     ['with a bad date', encodeCursor(['yesterday', ID_A])],
     ['with a bad id', encodeCursor([new Date(5).toISOString(), 'x; DROP TABLE'])],
+    // Issue 11: dates JavaScript accepts but PostgreSQL refuses (22008 / 22009) were a 500.
+    ['with the year 0000', encodeCursor(['0000-01-01T00:00:00.000Z', ID_A])],
+    ['with the year -100000', encodeCursor(['-100000-01-01T00:00:00.000Z', ID_A])],
+    ['with a NUL in a part', encodeCursor([new Date(5).toISOString(), `${ID_A}\u0000`])],
   ])('when a cursor is %s, then it is refused with CATALOG_INVALID_CURSOR', (_label, cursor) => {
     expect(() => afterCreated(cursor)).toThrow(expect.objectContaining({ code: 'CATALOG_INVALID_CURSOR', status: 400 }));
   });

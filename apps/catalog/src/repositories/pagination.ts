@@ -1,3 +1,4 @@
+import { CursorTimestamp, Id, isUnstorableText } from '@sva/contracts';
 import { invalidCursor } from '../domain/errors.ts';
 
 /**
@@ -35,20 +36,19 @@ export function decodeCursor(cursor: string, size: number): string[] {
   } catch {
     throw invalidCursor();
   }
-  if (!Array.isArray(parsed) || parsed.length !== size + 1 || parsed[0] !== 'c1' || !parsed.every((part) => typeof part === 'string')) {
+  if (!Array.isArray(parsed) || parsed.length !== size + 1 || parsed[0] !== 'c1' || !parsed.every((part) => typeof part === 'string' && !isUnstorableText(part))) {
     throw invalidCursor();
   }
   return parsed.slice(1) as string[];
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** Prisma `where` for rows after a creation-ordered cursor (`{}` without one). */
 export function afterCreated(cursor: string | undefined): object {
   if (cursor === undefined) return {};
   const [at, id] = decodeCursor(cursor, 2) as [string, string];
+  // The shared contract types: a year out of range (0000, -100000) or a non-UUID id is a 400, not a database error.
+  if (!CursorTimestamp.safeParse(at).success || !Id.safeParse(id).success) throw invalidCursor();
   const createdAt = new Date(at);
-  if (Number.isNaN(createdAt.getTime()) || !UUID.test(id)) throw invalidCursor();
   return { OR: [{ createdAt: { gt: createdAt } }, { createdAt, id: { gt: id } }] };
 }
 

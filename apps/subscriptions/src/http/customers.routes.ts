@@ -1,9 +1,8 @@
 import { EntitlementV1 } from '@sva/contracts';
 import type { HttpApp } from '@sva/service-kit';
-import { z } from 'zod';
 import type { SubscriptionsContext } from '../context.ts';
 import { parseTaxDocument } from '../domain/document.ts';
-import { customerNotFound, invalidCursor, invalidDocument } from '../domain/errors.ts';
+import { customerNotFound, invalidDocument } from '../domain/errors.ts';
 import type { HistoryAction } from '../domain/history.ts';
 import type { ServiceStatus } from '../domain/service-status.ts';
 import { toHeldAttachment } from '../use-cases/attachment.ts';
@@ -11,7 +10,7 @@ import { createCustomer, documentKeyOf } from '../use-cases/customers.ts';
 import { customerDecisions } from '../use-cases/decisions.ts';
 import { explainForCustomer } from '../use-cases/explain.ts';
 import { createService } from '../use-cases/services.ts';
-import { actorOf, decodeCursor, encodeCursor, idempotent, TimeCursor } from './request-context.ts';
+import { actorOf, BigIntCursor, decodeCursor, encodeCursor, idempotent, TimeBigIntCursor, TimeCursor } from './request-context.ts';
 import {
   CustomerBody,
   CustomerCreatedResource,
@@ -150,7 +149,7 @@ export function customerRoutes(app: HttpApp, ctx: SubscriptionsContext): void {
     },
   }, async (request) => {
     const { limit, cursor } = request.query;
-    const before = decodeCursor(cursor, z.object({ id: z.string().regex(/^\d{1,19}$/) }));
+    const before = decodeCursor(cursor, BigIntCursor);
     if (!(await ctx.db.customer.findUnique({ where: { id: request.params.id }, select: { id: true } }))) throw customerNotFound(request.params.id);
     const rows = await ctx.db.historyEntry.findMany({
       where: { customerId: request.params.id, ...(before ? { id: { lt: BigInt(before.id) } } : {}) },
@@ -200,9 +199,8 @@ export function customerRoutes(app: HttpApp, ctx: SubscriptionsContext): void {
     },
   }, async (request) => {
     const { limit, cursor, product } = request.query;
-    const position = decodeCursor(cursor, TimeCursor);
+    const position = decodeCursor(cursor, TimeBigIntCursor);
     if (!(await ctx.db.customer.findUnique({ where: { id: request.params.id }, select: { id: true } }))) throw customerNotFound(request.params.id);
-    if (position && !/^\d+$/.test(position.id)) throw invalidCursor();
     const rows = await customerDecisions(ctx, request.params.id, {
       limit: limit + 1,
       product,

@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { BigIntIdText, CursorTimestamp, Id } from '@sva/contracts';
 import { z } from 'zod';
 import type { SubscriptionsContext } from '../context.ts';
 import { idempotencyKeyReused, invalidActor, invalidCursor, invalidIdempotencyKey } from '../domain/errors.ts';
@@ -69,5 +70,14 @@ export function decodeCursor<S extends z.ZodType>(cursor: string | undefined, sc
   }
 }
 
-/** A `(timestamp, id)` position in a list ordered newest first. */
-export const TimeCursor = z.object({ at: z.iso.datetime(), id: z.string().regex(/^[0-9a-f-]{1,36}$/) });
+/**
+ * A `(timestamp, UUID)` position in a list ordered by time. The shared contract types keep a forged
+ * cursor from reaching the database: a year out of range or an id that is not a UUID is a 400.
+ */
+export const TimeCursor = z.object({ at: CursorTimestamp, id: Id });
+
+/** A position by `bigint` id (history): digits within PostgreSQL's bigint. */
+export const BigIntCursor = z.object({ id: BigIntIdText });
+
+/** A `(timestamp, bigint id)` position (decisions). */
+export const TimeBigIntCursor = z.object({ at: CursorTimestamp, id: BigIntIdText });
