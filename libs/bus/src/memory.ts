@@ -17,6 +17,8 @@ import type {
   Delivery,
   Headers,
   KvEntry,
+  KvPutIfOptions,
+  KvPutIfOutcome,
   KvSpec,
   KvStatus,
   KvStore,
@@ -378,19 +380,25 @@ class MemoryBucket {
   readonly watchers = new Set<MemoryWatcher>();
 
   put(key: string, value: Uint8Array, msgId: string | undefined): number {
+    return this.putIf(key, value, () => true, msgId).revision;
+  }
+
+  /** Writes unless a live value is stored that `replaces` says must be kept, or `msgId` was seen. */
+  putIf(key: string, value: Uint8Array, replaces: (current: KvEntry) => boolean, msgId: string | undefined): KvPutIfOutcome {
+    const now = Date.now();
     if (msgId !== undefined) {
-      const now = Date.now();
       for (const [id, entry] of this.seen) {
         if (now - entry.at < busDefaults.duplicateWindowMs) break;
         this.seen.delete(id);
       }
       const known = this.seen.get(msgId);
-      if (known) return known.revision;
-      const revision = this.write(key, value, 'put');
-      this.seen.set(msgId, { revision, at: now });
-      return revision;
+      if (known) return { written: false, revision: known.revision };
     }
-    return this.write(key, value, 'put');
+    const current = this.get(key);
+    if (current && !replaces(current)) return { written: false, revision: current.revision };
+    const revision = this.write(key, value, 'put');
+    if (msgId !== undefined) this.seen.set(msgId, { revision, at: now });
+    return { written: true, revision };
   }
 
   remove(key: string): void {
@@ -481,6 +489,12 @@ class MemoryKvStore implements KvStore {
     this.bus.assertOpen();
     assertValidKey(key);
     return this.state.put(key, value, options?.msgId);
+  }
+
+  async putIf(key: string, value: Uint8Array, options: KvPutIfOptions): Promise<KvPutIfOutcome> {
+    this.bus.assertOpen();
+    assertValidKey(key);
+    return this.state.putIf(key, value, options.replaces, options.msgId);
   }
 
   async get(key: string): Promise<KvEntry | null> {

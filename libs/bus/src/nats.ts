@@ -21,6 +21,7 @@ import {
   DeliverPolicy,
   DiscardPolicy,
   type JetStreamClient,
+  JetStreamApiCodes,
   JetStreamApiError,
   type JetStreamManager,
   type JsMsg,
@@ -48,6 +49,8 @@ import type {
   ConsumerSpec,
   Delivery,
   KvEntry,
+  KvPutIfOptions,
+  KvPutIfOutcome,
   KvSpec,
   KvStatus,
   KvStore,
@@ -234,6 +237,15 @@ function isConnectionGone(error: unknown): boolean {
 function apiErrorCode(error: unknown): number | undefined {
   return error instanceof JetStreamApiError ? error.apiError().err_code : undefined;
 }
+
+/** Another writer changed the key since it was read (`Nats-Expected-Last-Subject-Sequence` failed). */
+function isWrongLastSequence(error: unknown): boolean {
+  const code = apiErrorCode(error);
+  return code === JetStreamApiCodes.StreamWrongLastSequence || code === JetStreamApiCodes.StreamWrongLastSequenceUnknown;
+}
+
+/** Compare-and-set rounds of one `putIf` before giving up (each lost round means another writer won one). */
+const maxPutIfAttempts = 50;
 
 const streamNotFoundCode = 10059;
 const streamNameInUseCode = 10058;
@@ -747,6 +759,29 @@ class NatsKvStore implements KvStore {
       // Through JetStream so the stream's duplicate window drops a repeated write.
       const ack = await this.bus.js.publish(`$KV.${this.physical}.${key}`, value, { msgID: options.msgId });
       return ack.seq;
+    } catch (error) {
+      throw unavailableOr(error, `put ${this.bucket}/${key}`);
+    }
+  }
+
+  async putIf(key: string, value: Uint8Array, options: KvPutIfOptions): Promise<KvPutIfOutcome> {
+    this.bus.assertOpen();
+    assertValidKey(key);
+    const subject = `$KV.${this.physical}.${key}`;
+    try {
+      for (let attempt = 1; ; attempt++) {
+        const current = await this.kv.get(key);
+        const live = current && current.operation === 'PUT' ? toEntry(current) : null;
+        if (live && !options.replaces(live)) return { written: false, revision: live.revision };
+        // Stored only if the key is still at the revision just read (0: never written).
+        const expect = { lastSubjectSequence: current?.revision ?? 0 };
+        try {
+          const ack = await this.bus.js.publish(subject, value, { expect, ...(options.msgId === undefined ? {} : { msgID: options.msgId }) });
+          return { written: !ack.duplicate, revision: ack.seq };
+        } catch (error) {
+          if (!isWrongLastSequence(error) || attempt >= maxPutIfAttempts) throw error;
+        }
+      }
     } catch (error) {
       throw unavailableOr(error, `put ${this.bucket}/${key}`);
     }

@@ -144,11 +144,38 @@ export interface KvStatus {
   readonly epoch: string;
 }
 
+/** Options of {@link KvStore.putIf}. */
+export interface KvPutIfOptions {
+  /**
+   * Whether the new value may replace `current`, the value stored under the key now (never a
+   * deletion: a key that is missing or deleted is always written). For state-carrying values:
+   * true only when the new value's version is higher than the stored one's.
+   */
+  readonly replaces: (current: KvEntry) => boolean;
+  /** As for `put`: a repeated write inside the duplicate window is ignored. */
+  readonly msgId?: string;
+}
+
+/** What {@link KvStore.putIf} did. */
+export interface KvPutIfOutcome {
+  /** True when the value was stored; false when the stored one was kept (or `msgId` was a repeat). */
+  readonly written: boolean;
+  /** Revision of the value now stored under the key (the new one when written). */
+  readonly revision: number;
+}
+
 /** A keyed last-value store: per key only the latest value matters (the gateway's view is built on it). */
 export interface KvStore {
   readonly bucket: string;
   /** Write a value. With `msgId`, a repeated write inside the duplicate window is ignored. */
   put(key: string, value: Uint8Array, options?: { readonly msgId?: string }): Promise<number>;
+  /**
+   * Write a value unless the stored one must be kept (`options.replaces` says false): a
+   * compare-and-set on the key's revision, read again and retried when another writer got in
+   * between, so concurrent writers (two outbox relays) never replace a newer state with an older
+   * one whatever the order their writes arrive in.
+   */
+  putIf(key: string, value: Uint8Array, options: KvPutIfOptions): Promise<KvPutIfOutcome>;
   get(key: string): Promise<KvEntry | null>;
   delete(key: string): Promise<void>;
   watch(options: KvWatchOptions): Promise<Subscription>;

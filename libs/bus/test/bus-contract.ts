@@ -433,6 +433,45 @@ export function describeBusContract(name: string, makeBus: MakeBus): void {
         expect(next).toBeGreaterThan(first);
       });
 
+      it('when putIf is told to keep the stored value, then it is kept; missing or deleted keys are always written', async () => {
+        const bus = await newBus();
+        const kv = await bus.kv({ bucket: 'states' });
+        const newer = (version: number) => ({ replaces: (current: KvEntry) => Number(text(current.value)) < version });
+        const first = await kv.putIf('k', bytes('2'), newer(2));
+        expect(first.written).toBe(true);
+        expect(await kv.putIf('k', bytes('1'), newer(1))).toEqual({ written: false, revision: first.revision });
+        expect(await kv.putIf('k', bytes('2'), newer(2))).toEqual({ written: false, revision: first.revision });
+        const third = await kv.putIf('k', bytes('3'), newer(3));
+        expect(third.written).toBe(true);
+        expect(third.revision).toBeGreaterThan(first.revision);
+        expect(text((await kv.get('k'))!.value)).toBe('3');
+        await kv.delete('k');
+        expect((await kv.putIf('k', bytes('1'), newer(1))).written).toBe(true);
+        expect(text((await kv.get('k'))!.value)).toBe('1');
+      });
+
+      it('when putIf repeats its msgId, then the repeat is not written', async () => {
+        const bus = await newBus();
+        const kv = await bus.kv({ bucket: 'states-dedupe' });
+        const always = { replaces: () => true };
+        const first = await kv.putIf('k', bytes('a'), { ...always, msgId: 'w-1' });
+        expect(first.written).toBe(true);
+        expect((await kv.putIf('k', bytes('b'), { ...always, msgId: 'w-1' })).written).toBe(false);
+        expect(text((await kv.get('k'))!.value)).toBe('a');
+      });
+
+      it('when many writers putIf versions of the same keys at once, in any order, then each key ends at its highest version', async () => {
+        const bus = await newBus();
+        const kv = await bus.kv({ bucket: 'states-race' });
+        const keys = Array.from({ length: 10 }, (_, i) => `key-${i}`);
+        // Versions 1..8 of every key, written concurrently with the highest ones first.
+        const writes = keys.flatMap((key) => Array.from({ length: 8 }, (_, i) => ({ key, version: 8 - i })));
+        await Promise.all(
+          writes.map(({ key, version }) => kv.putIf(key, bytes(String(version)), { replaces: (current) => Number(text(current.value)) < version })),
+        );
+        for (const key of keys) expect(text((await kv.get(key))!.value)).toBe('8');
+      });
+
       it('when watching, then current values come first, then onCaughtUp, then changes including deletes', async () => {
         const bus = await newBus();
         const kv = await bus.kv({ bucket: 'view' });

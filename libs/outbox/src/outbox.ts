@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { context, propagation } from '@opentelemetry/api';
 import type { SqlClient } from './sql.ts';
+import { stateVersion } from './state.ts';
 
 /** An event for a stream subject. */
 export interface OutboxEvent {
@@ -8,11 +9,15 @@ export interface OutboxEvent {
   readonly payload: unknown;
 }
 
-/** A new value for a key of a last-value store (KV bucket). */
+/**
+ * A new state for a key of a last-value store (KV bucket). The payload carries its `version` (a
+ * positive integer, higher for every newer state of the key): the relay never lets an older
+ * version replace a newer one (see `putState`).
+ */
 export interface OutboxKvPut {
   readonly bucket: string;
   readonly key: string;
-  readonly payload: unknown;
+  readonly payload: { readonly version: number };
 }
 
 export type OutboxEntry = OutboxEvent | OutboxKvPut;
@@ -26,6 +31,11 @@ export type OutboxEntry = OutboxEvent | OutboxKvPut;
 export async function enqueue(tx: SqlClient, entries: OutboxEntry | readonly OutboxEntry[]): Promise<void> {
   const list = Array.isArray(entries) ? (entries as readonly OutboxEntry[]) : [entries as OutboxEntry];
   if (list.length === 0) return;
+  for (const entry of list) {
+    if (!('subject' in entry) && stateVersion(entry.payload) === undefined) {
+      throw new TypeError(`outbox: the state for ${entry.bucket}/${entry.key} carries no positive integer version`);
+    }
+  }
   const headers: Record<string, string> = {};
   propagation.inject(context.active(), headers);
   const values: unknown[] = [];

@@ -1,6 +1,7 @@
 import { type BatchObservableCallback, type Counter, context, metrics, propagation } from '@opentelemetry/api';
 import { type Bus, ENQUEUED_AT_HEADER, type KvStore } from '@sva/bus';
 import { INBOX_TABLE, OUTBOX_TABLE, type SqlClient, type TransactionalClient } from './sql.ts';
+import { putState, stateVersion } from './state.ts';
 
 /** Minimal logger shape (pino fits). */
 export interface RelayLogger {
@@ -44,7 +45,9 @@ const backlogCountCap = 100_000;
  * - Prompt: `kick()` after a commit wakes it at once; otherwise it polls.
  *
  * Order: rows are published in `seq` order within a batch; across replicas batches may
- * interleave, which is why every state-carrying message has a version.
+ * interleave, which is why every state-carrying message has a version. KV states are written
+ * with `putState` (compare-and-set on the key's revision), so an older version that arrives
+ * late never replaces a newer one in the bucket; events are ordered by their consumers.
  *
  * Metrics (global meter provider, no-ops without one): `sva.outbox.backlog` (rows not yet published,
  * counted up to 100,000) and `sva.outbox.oldest_age` (seconds the oldest of them has waited), both
@@ -125,7 +128,9 @@ export class OutboxRelay {
     await context.with(parent, async () => {
       if (row.kind === 'kv') {
         const store = await this.#kv(row.destination);
-        await store.put(row.key ?? '', data, { msgId: row.id });
+        // Relays race (SKIP LOCKED batches, retries after an outage): never replace a newer state.
+        if (stateVersion(row.payload) === undefined) await store.put(row.key ?? '', data, { msgId: row.id });
+        else await putState(store, row.key ?? '', row.payload, { msgId: row.id, data });
       } else {
         await this.#options.bus.publish(row.destination, data, {
           msgId: row.id,

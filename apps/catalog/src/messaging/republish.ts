@@ -1,7 +1,7 @@
 import type { Bus } from '@sva/bus';
-import { encodeJson } from '@sva/bus';
 import { buckets } from '@sva/contracts';
 import type { Clock } from '@sva/kernel';
+import { putState } from '@sva/outbox';
 import type { Logger, Worker } from '@sva/service-kit';
 import type { CatalogDb } from '../context.ts';
 import { toGatewayIntegration } from '../domain/integration.ts';
@@ -19,7 +19,8 @@ export function republishIntegrations(bus: Bus, db: CatalogDb, clock: Clock, log
       const store = await bus.kv({ bucket: buckets.gatewayIntegrations });
       const rows = await db.integration.findMany();
       const now = clock.now();
-      await Promise.all(rows.map((row) => store.put(row.id, encodeJson(toGatewayIntegration(toIntegration(row), now)))));
+      // A relay may be writing newer versions meanwhile: never replace them.
+      await Promise.all(rows.map((row) => putState(store, row.id, toGatewayIntegration(toIntegration(row), now))));
       logger.info({ count: rows.length }, 'integrations republished');
     },
     async stop() {},

@@ -1,6 +1,6 @@
 import type { Bus } from '@sva/bus';
-import { encodeJson } from '@sva/bus';
 import { buckets, entitlementKey } from '@sva/contracts';
+import { putState } from '@sva/outbox';
 import type { Logger, Worker } from '@sva/service-kit';
 import type { SubscriptionsDb } from '../context.ts';
 
@@ -8,7 +8,8 @@ import type { SubscriptionsDb } from '../context.ts';
  * Put every stored entitlement record back into the bus's `entitlements` bucket. The database is
  * the source of truth; this rebuilds the bus's copy after it was lost (the embedded mode's
  * in-process bus after a restart, or a new NATS cluster). Values are last-value-per-key and
- * carry versions, so republishing is harmless.
+ * carry versions and are written with `putState`, so republishing never replaces a newer
+ * state a relay wrote meanwhile.
  */
 export function republishEntitlements(bus: Bus, db: SubscriptionsDb, logger: Logger): Worker {
   return {
@@ -24,7 +25,8 @@ export function republishEntitlements(bus: Bus, db: SubscriptionsDb, logger: Log
           ...(cursor ? { cursor: { integrationId_customerId: cursor }, skip: 1 } : {}),
         });
         if (page.length === 0) break;
-        await Promise.all(page.map((row) => store.put(entitlementKey(row.integrationId, row.customerId), encodeJson(row.record))));
+        // A relay may be writing newer versions meanwhile: never replace them.
+        await Promise.all(page.map((row) => putState(store, entitlementKey(row.integrationId, row.customerId), row.record)));
         count += page.length;
         const last = page[page.length - 1]!;
         cursor = { integrationId: last.integrationId, customerId: last.customerId };
