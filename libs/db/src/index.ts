@@ -1,6 +1,7 @@
 export { createPrismaClient, type CreatePrismaClientOptions } from './prisma.ts';
 export {
   applyMigrations,
+  NO_TRANSACTION_MARKER,
   PRISMA_MIGRATE_LOCK_KEY,
   type ApplyMigrationsOptions,
   type ApplyMigrationsResult,

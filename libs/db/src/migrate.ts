@@ -28,6 +28,84 @@ const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations"
     "applied_steps_count"   INTEGER NOT NULL DEFAULT 0
 )`;
 
+/**
+ * First line of a migration that must run outside a transaction, e.g. `CREATE INDEX CONCURRENTLY`
+ * on a large table (PostgreSQL refuses it inside a transaction block). Its statements are sent one
+ * by one; see {@link applyMigrations}.
+ */
+export const NO_TRANSACTION_MARKER = '-- sva:no-transaction';
+
+/** Whether the script's first line is {@link NO_TRANSACTION_MARKER}. */
+export function runsOutsideTransaction(script: string): boolean {
+  return (script.split('\n', 1)[0] ?? '').trim() === NO_TRANSACTION_MARKER;
+}
+
+/**
+ * The statements of a SQL script, split at the semicolons that end them: semicolons inside
+ * quotes ('…', E'…', "…"), dollar quotes ($$…$$, $tag$…$tag$) and comments (-- …, nested /* … *\/)
+ * do not split. Statements holding only comments and whitespace are left out.
+ */
+export function splitSqlStatements(script: string): string[] {
+  const statements: string[] = [];
+  let start = 0;
+  let meaningful = false;
+  let i = 0;
+  const n = script.length;
+  const push = (end: number) => {
+    if (meaningful) statements.push(script.slice(start, end).trim());
+    start = end + 1;
+    meaningful = false;
+  };
+  while (i < n) {
+    const c = script[i]!;
+    const next = script[i + 1];
+    if (c === '-' && next === '-') {
+      const eol = script.indexOf('\n', i);
+      i = eol === -1 ? n : eol + 1;
+    } else if (c === '/' && next === '*') {
+      let depth = 1;
+      i += 2;
+      while (i < n && depth > 0) {
+        const pair = script.slice(i, i + 2);
+        if (pair === '/*' || pair === '*/') {
+          depth += pair === '/*' ? 1 : -1;
+          i += 2;
+        } else {
+          i += 1;
+        }
+      }
+    } else if (c === "'" || c === '"') {
+      const escapes = c === "'" && /[eE]/.test(script[i - 1] ?? '') && !/[A-Za-z0-9_]/.test(script[i - 2] ?? '');
+      meaningful = true;
+      i += 1;
+      while (i < n) {
+        if (escapes && script[i] === '\\') i += 2;
+        else if (script[i] === c && script[i + 1] === c) i += 2;
+        else if (script[i] === c) break;
+        else i += 1;
+      }
+      i += 1;
+    } else if (c === '$' && !/[A-Za-z0-9_$]/.test(script[i - 1] ?? '')) {
+      const tag = /^\$(?:[A-Za-z_][A-Za-z0-9_]*)?\$/.exec(script.slice(i))?.[0];
+      meaningful = true;
+      if (tag === undefined) {
+        i += 1;
+      } else {
+        const end = script.indexOf(tag, i + tag.length);
+        i = end === -1 ? n : end + tag.length;
+      }
+    } else if (c === ';') {
+      push(i);
+      i += 1;
+    } else {
+      if (!/\s/.test(c)) meaningful = true;
+      i += 1;
+    }
+  }
+  push(n);
+  return statements;
+}
+
 export interface ApplyMigrationsOptions {
   /** Connection URL of the database to migrate (it must exist; see `ensureDatabase`). */
   readonly url: string;
@@ -69,6 +147,14 @@ interface MigrationRow {
  *   ({@link MigrationChecksumMismatchError}); line-ending-only changes are accepted, as Prisma does;
  * - like Prisma, it refuses when an earlier migration failed and was not resolved
  *   ({@link MigrationPreviouslyFailedError}).
+ *
+ * - a migration whose first line is `-- sva:no-transaction` ({@link NO_TRANSACTION_MARKER}) runs
+ *   outside a transaction, one statement at a time, so that `CREATE INDEX CONCURRENTLY` works:
+ *   its row is recorded as started first and finished after its last statement. If a statement
+ *   fails, the row stays unfinished (failed, with `logs`) and later runs refuse until it is
+ *   resolved, since the statements before it stayed applied (and a failed concurrent build leaves
+ *   an INVALID index to drop). Prisma's CLI would run such a file as one script, in which
+ *   PostgreSQL refuses `CONCURRENTLY`: apply these migrations with this runner.
  *
  * Uses one `pg` connection, so it also works against embedded PGlite behind a socket.
  * Migrations recorded in the database but missing on disk (an older release running against a
@@ -126,9 +212,13 @@ export async function applyMigrations(options: ApplyMigrationsOptions): Promise<
   }
 }
 
-/** Applies one migration in its own transaction. False when it turned out to be applied already. */
+/**
+ * Applies one migration: in its own transaction, or (marked `-- sva:no-transaction`) statement by
+ * statement with its row committed first. False when it turned out to be applied already.
+ */
 async function applyOne(client: pg.Client, name: string, script: string, checksum: string): Promise<boolean> {
   const id = randomUUID();
+  const inTransaction = !runsOutsideTransaction(script);
   await client.query('BEGIN');
   try {
     // The advisory lock already serialises runs on real PostgreSQL. A PGlite server that
@@ -147,15 +237,19 @@ async function applyOne(client: pg.Client, name: string, script: string, checksu
        VALUES ($1, $2, $3, clock_timestamp(), 0)`,
       [id, checksum, name],
     );
+    // Outside a transaction: the started row is kept whatever happens next.
+    if (!inTransaction) await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK').catch(() => {});
     throw error;
   }
 
   try {
-    await client.query(script);
+    if (inTransaction) await client.query(script);
+    // One statement per query: a multi-statement query is an implicit transaction block.
+    else for (const statement of splitSqlStatements(script)) await client.query(statement);
   } catch (cause) {
-    await client.query('ROLLBACK').catch(() => {});
+    if (inTransaction) await client.query('ROLLBACK').catch(() => {});
     const outcome = await recordFailure(client, id, name, checksum, cause);
     throw new MigrationApplyError(name, outcome, { cause });
   }
@@ -165,7 +259,7 @@ async function applyOne(client: pg.Client, name: string, script: string, checksu
      WHERE id = $1`,
     [id],
   );
-  await client.query('COMMIT');
+  if (inTransaction) await client.query('COMMIT');
   return true;
 }
 

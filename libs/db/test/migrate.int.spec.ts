@@ -157,6 +157,66 @@ describe.skipIf(!SERVER_URL)('applyMigrations on PostgreSQL' + NEEDS_SERVER, () 
     await expect(again).rejects.toMatchObject({ migrationNames: ['20250103000000_partial'] });
   });
 
+  it('when a migration builds an index CONCURRENTLY without the marker, then PostgreSQL refuses it and nothing is applied', async () => {
+    scratch = await copyFixture();
+    await addMigration(scratch.migrationsDir, '20250103000000_index', 'CREATE TABLE "Big" ("id" INTEGER);\nCREATE INDEX CONCURRENTLY "Big_id_idx" ON "Big" ("id");\n');
+    await expect(applyMigrations({ url: db.url, migrationsDir: scratch.migrationsDir })).rejects.toMatchObject({
+      outcome: 'rolled-back',
+      message: expect.stringContaining('cannot run inside a transaction block'),
+    });
+    expect(await sql(db.url, `SELECT to_regclass('"Big"') AS t`)).toEqual([{ t: null }]);
+  });
+
+  it('when a migration opts out of the transaction, then CREATE INDEX CONCURRENTLY builds a valid index and the migration is recorded applied', async () => {
+    scratch = await copyFixture();
+    const script = [
+      '-- sva:no-transaction',
+      '-- Index builds on a large table must not lock writes.',
+      'CREATE TABLE "Big" ("id" INTEGER, "note" TEXT);',
+      `INSERT INTO "Big" SELECT g, 'a;b' FROM generate_series(1, 5000) AS g;`,
+      'CREATE INDEX CONCURRENTLY "Big_id_idx" ON "Big" ("id");',
+      'CREATE INDEX CONCURRENTLY IF NOT EXISTS "Big_note_idx" ON "Big" ("note")',
+    ].join('\n');
+    await addMigration(scratch.migrationsDir, '20250103000000_index', script);
+
+    const { applied } = await applyMigrations({ url: db.url, migrationsDir: scratch.migrationsDir });
+
+    expect(applied).toContain('20250103000000_index');
+    expect(
+      await sql(db.url, `SELECT c.relname AS name, i.indisvalid AS valid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = '"Big"'::regclass ORDER BY 1`),
+    ).toEqual([
+      { name: 'Big_id_idx', valid: true },
+      { name: 'Big_note_idx', valid: true },
+    ]);
+    const row = (await rowsOf(db.url)).find((r) => r.migration_name === '20250103000000_index');
+    expect(row).toMatchObject({ checksum: migrationChecksum(script), rolled_back_at: null, applied_steps_count: 1 });
+    expect(row?.finished_at).toBeInstanceOf(Date);
+    expect((await applyMigrations({ url: db.url, migrationsDir: scratch.migrationsDir })).applied).toEqual([]);
+  });
+
+  it('when a statement of a migration outside a transaction fails, then the ones before it stay, the row stays failed and later runs refuse', async () => {
+    scratch = await copyFixture();
+    const script = [
+      '-- sva:no-transaction',
+      'CREATE TABLE "Dupes" ("id" INTEGER);',
+      'INSERT INTO "Dupes" VALUES (1), (1);',
+      'CREATE UNIQUE INDEX CONCURRENTLY "Dupes_id_key" ON "Dupes" ("id");',
+      'CREATE TABLE "Never" ("id" INTEGER);',
+    ].join('\n');
+    await addMigration(scratch.migrationsDir, '20250103000000_unique', script);
+
+    await expect(applyMigrations({ url: db.url, migrationsDir: scratch.migrationsDir })).rejects.toMatchObject({
+      name: 'MigrationApplyError',
+      migrationName: '20250103000000_unique',
+      outcome: 'partial',
+    });
+    expect(await sql(db.url, `SELECT to_regclass('"Dupes"')::text AS a, to_regclass('"Never"')::text AS b`)).toEqual([{ a: '"Dupes"', b: null }]);
+    const row = (await rowsOf(db.url)).find((r) => r.migration_name === '20250103000000_unique');
+    expect(row).toMatchObject({ finished_at: null, rolled_back_at: null });
+    expect(row?.logs).toContain('could not create unique index');
+    await expect(applyMigrations({ url: db.url, migrationsDir: scratch.migrationsDir })).rejects.toThrow(MigrationPreviouslyFailedError);
+  });
+
   it('when prisma left a failed migration (unfinished, not rolled back), then the run refuses', async () => {
     await applyMigrations({ url: db.url, migrationsDir: FIXTURE_MIGRATIONS });
     await sql(
