@@ -4,8 +4,9 @@
  * sharing code or holding plaintext. Each side implements this text; both test against
  * `loginKeyVectors`.
  *
- * 1. Normalise the typed value by login field:
- *    - `cpf_cnpj`: keep digits only (`123.456.789-09` → `12345678909`);
+ * 1. Normalise the typed value by login field (`normaliseLogin`):
+ *    - `cpf_cnpj`: upper case, letters and digits only (`123.456.789-09` → `12345678909`;
+ *      an alphanumeric CNPJ, IN RFB 2.229/2024: `12.abc.345/01de-35` → `12ABC34501DE35`);
  *    - `email`: trim, lowercase;
  *    - `customer_code`: trim;
  *    - `login_autenticacao`: trim (the network login); its password is taken as typed.
@@ -25,6 +26,30 @@
  * K is a secret shared by subscriptions and the gateway (`LOGIN_HASH_KEY`), never sent on the bus.
  */
 
+import type { LoginField } from './common.ts';
+
+/**
+ * A CPF or CNPJ as it is compared (R2): upper case, punctuation and spaces dropped, letters kept
+ * (an alphanumeric CNPJ has letters in its first 12 characters). `12.abc.345/01de-35` →
+ * `12ABC34501DE35`; `529.982.247-25` → `52998224725`. Does not check the check digits.
+ */
+export function normaliseTaxDocument(value: string): string {
+  return value.toUpperCase().replace(/[^0-9A-Z]/g, '');
+}
+
+/** Step 1: how a typed value is normalised for each login field (R1, R2). The one definition both sides use. */
+export function normaliseLogin(field: LoginField, value: string): string {
+  switch (field) {
+    case 'cpf_cnpj':
+      return normaliseTaxDocument(value);
+    case 'email':
+      return value.trim().toLowerCase();
+    case 'customer_code':
+    case 'login_autenticacao':
+      return value.trim();
+  }
+}
+
 /** Prefix of a verifier bound to its login (step 4); a verifier without it is of the unbound form. */
 export const BOUND_VERIFIER_PREFIX = 'b1.';
 export const loginKeyVectors = [
@@ -36,6 +61,15 @@ export const loginKeyVectors = [
     key: 'S3HI4v9gBfWJ9z2Ed7gYOahlMJcCH3V0D4WvoOSwJuM',
     unbound: '0WJDlzI-SpSYuu1-gv_OA-U7veKxSWn3JNwOJEh1Xok',
     verifier: 'b1.DXrHpFrJ9SU1D3ckcOow0Kasll-MiNzIxQ7IW7QE_x4',
+  },
+  {
+    hashKey: 'test-login-hash-key-0123456789abcdef',
+    loginField: 'cpf_cnpj',
+    login: '12.abc.345/01de-35',
+    password: '12ABC34501DE35',
+    key: 'l7ZqhfKCVlHJCZQVJrs-DCKLCpmc3vwlfZF3OS76MoM',
+    unbound: 'Zye-HKJ0OMA7AyluXnzAA0lBDEEb8dP2OI0q83woVp0',
+    verifier: 'b1.50ZwO--i4X25VT_yqZ2yqG_jm_DU0B1v1wUCTERGnyY',
   },
   {
     hashKey: 'test-login-hash-key-0123456789abcdef',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EntitlementV1, GatewayIntegrationV1, ProductCode, streams, subjects } from '../src/index.ts';
+import { EntitlementV1, GatewayIntegrationV1, normaliseLogin, normaliseTaxDocument, ProductCode, streams, subjects } from '../src/index.ts';
 
 const eventSubjects = [
   ...Object.values(subjects.catalog),
@@ -54,5 +54,13 @@ describe('contracts', () => {
     };
     expect(EntitlementV1.safeParse(record).success).toBe(true);
     expect(EntitlementV1.safeParse({ ...record, grants: [{ product: 'mumo', state: 'maybe' }] }).success).toBe(false);
+  });
+
+  it('R2: when a CPF/CNPJ login is normalised, then letters are kept in upper case and punctuation dropped', () => {
+    expect(normaliseLogin('cpf_cnpj', '529.982.247-25')).toBe('52998224725');
+    expect(normaliseLogin('cpf_cnpj', ' 12.abc.345/01de-35 ')).toBe('12ABC34501DE35');
+    expect(normaliseTaxDocument('11.222.333/0001-81')).toBe('11222333000181');
+    expect(normaliseLogin('email', ' Maria@Example.COM ')).toBe('maria@example.com');
+    expect(normaliseLogin('login_autenticacao', ' Maria.PPPoE ')).toBe('Maria.PPPoE');
   });
 });

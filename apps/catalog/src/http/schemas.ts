@@ -34,7 +34,7 @@ const ClientSecret = z.string().min(1).max(500).describe('Client secret NEO gave
 
 const IntegrationFlags = {
   loginField: LoginField.describe(
-    'R1, R2: what NEO users type as login. `login_autenticacao` (default): the service\'s PPPoE/RADIUS login, with its own password; `cpf_cnpj`, `email`, `customer_code`: the customer\'s, with the login itself as password (CPF/CNPJ: digits only, punctuation ignored).',
+    'R1, R2: what NEO users type as login. `login_autenticacao` (default): the service\'s PPPoE/RADIUS login, with its own password; `cpf_cnpj`, `email`, `customer_code`: the customer\'s, with the login itself as password (CPF/CNPJ: letters and digits in upper case, punctuation ignored; alphanumeric CNPJs included).',
   ),
   singlePackage: z.boolean().describe('R10, *pacote único*: a customer may hold at most one package granting this integration\'s products.'),
   syncSubscriptionStatus: z.boolean().describe(

@@ -1,5 +1,5 @@
 import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
-import { BOUND_VERIFIER_PREFIX, type LoginField } from '@sva/contracts';
+import { BOUND_VERIFIER_PREFIX, type LoginField, normaliseLogin } from '@sva/contracts';
 
 /**
  * Keys and verifiers for NEO logins, as `libs/contracts/src/login-keys.ts` defines them: the
@@ -15,18 +15,8 @@ export interface LoginHasher {
   unboundVerifier(field: LoginField, password: string): string;
 }
 
-/** R2: how a typed value is normalised for each login field. */
-export function normaliseLogin(field: LoginField, value: string): string {
-  switch (field) {
-    case 'cpf_cnpj':
-      return value.replace(/\D/g, '');
-    case 'email':
-      return value.trim().toLowerCase();
-    case 'customer_code':
-    case 'login_autenticacao':
-      return value.trim();
-  }
-}
+/** R2: how a typed value is normalised for each login field (one definition, in the contracts). */
+export { normaliseLogin };
 
 /** R2: only the network login has a password of its own; other fields' password is the login value. */
 function normalisePassword(field: LoginField, password: string): string {

@@ -8,7 +8,7 @@ export const packageUnknown = (id: string) =>
 export const packageInactive = (id: string) =>
   new RuleViolationError('SUBSCRIPTIONS_PACKAGE_INACTIVE', `package ${id} is inactive and cannot be attached`, 'R5', [{ path: 'packageId', message: 'package is inactive' }]);
 export const invalidDocument = () =>
-  new ValidationError('SUBSCRIPTIONS_INVALID_DOCUMENT', 'document is not a valid CPF or CNPJ', [{ path: 'document', message: 'not a valid CPF (11 digits) or CNPJ (14 digits): check digits do not match' }]);
+  new ValidationError('SUBSCRIPTIONS_INVALID_DOCUMENT', 'document is not a valid CPF or CNPJ', [{ path: 'document', message: 'not a valid CPF (11 digits) or CNPJ (14 characters: 12 letters or digits, 2 check digits): wrong length, characters or check digits' }]);
 export const duplicateCustomer = (field: string) =>
   new ConflictError('SUBSCRIPTIONS_CUSTOMER_EXISTS', `a customer with this ${field} already exists`, { fields: [{ path: field, message: 'already registered' }] });
 export const duplicateAuthLogin = () =>

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { BOUND_VERIFIER_PREFIX, type LoginField } from '@sva/contracts';
+import { BOUND_VERIFIER_PREFIX, type LoginField, normaliseLogin } from '@sva/contracts';
 
 /**
  * Keys and verifiers for NEO logins, as `libs/contracts/src/login-keys.ts` defines them: the
@@ -20,18 +20,8 @@ export interface LoginHasher {
 /** Whether a stored verifier is of the bound form. */
 export const isBound = (verifier: string): boolean => verifier.startsWith(BOUND_VERIFIER_PREFIX);
 
-/** R2: how a typed value is normalised for each login field. */
-export function normaliseLogin(field: LoginField, value: string): string {
-  switch (field) {
-    case 'cpf_cnpj':
-      return value.replace(/\D/g, '');
-    case 'email':
-      return value.trim().toLowerCase();
-    case 'customer_code':
-    case 'login_autenticacao':
-      return value.trim();
-  }
-}
+/** R2: how a typed value is normalised for each login field (one definition, in the contracts). */
+export { normaliseLogin };
 
 export function createLoginHasher(hashKey: string): LoginHasher {
   const mac = (text: string) => createHmac('sha256', hashKey).update(text).digest('base64url');

@@ -60,7 +60,7 @@ export function customerRoutes(app: HttpApp, ctx: SubscriptionsContext): void {
     if (document !== undefined) {
       const parsed = parseTaxDocument(document);
       if (!parsed) throw invalidDocument();
-      documentKey = documentKeyOf(ctx, parsed.digits);
+      documentKey = documentKeyOf(ctx, parsed.value);
     }
     const rows = await ctx.db.customer.findMany({
       where: {

@@ -26,7 +26,7 @@ export const page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(
 
 export const CustomerBody = z.object({
   name: z.string().trim().min(1).max(200),
-  document: z.string().trim().min(11).max(20).describe('CPF or CNPJ, with or without punctuation; check digits are verified. Stored only as a keyed hash and a masked form.'),
+  document: z.string().trim().min(11).max(20).describe('CPF or CNPJ (numeric, or alphanumeric as issued since July 2026; letters in either case), with or without punctuation; check digits are verified. Stored only as a keyed hash and a masked form.'),
   email: z.email().max(200).optional().describe('Used as NEO login when an integration logs in by email (R1)'),
   code: z.string().trim().min(1).max(64).optional().describe('The customer code in the provider\'s management system (NEO login when an integration logs in by customer code)'),
 });
@@ -34,7 +34,7 @@ export const CustomerBody = z.object({
 export const CustomerListQuery = z.object({
   limit: Limit,
   cursor: Cursor,
-  document: z.string().trim().min(11).max(20).optional().describe('Find by CPF/CNPJ (with or without punctuation)'),
+  document: z.string().trim().min(11).max(20).optional().describe('Find by CPF/CNPJ (numeric or alphanumeric, with or without punctuation)'),
   code: z.string().trim().min(1).max(64).optional().describe('Find by customer code'),
 });
 

@@ -31,13 +31,13 @@ export interface CustomerCreated {
 export async function createCustomer(ctx: SubscriptionsContext, input: CreateCustomerInput, options: CommandOptions = {}): Promise<CustomerCreated> {
   const document = parseTaxDocument(input.document);
   if (!document) throw invalidDocument();
-  const documentKey = documentKeyOf(ctx, document.digits);
+  const documentKey = documentKeyOf(ctx, document.value);
   const data = {
     id: ctx.newId(),
     name: input.name,
     documentType: document.type,
     documentKey,
-    documentVerifier: ctx.hasher.verifier('cpf_cnpj', documentKey, document.digits),
+    documentVerifier: ctx.hasher.verifier('cpf_cnpj', documentKey, document.value),
     documentMasked: maskTaxDocument(document),
     email: input.email?.trim().toLowerCase() ?? null,
     code: input.code?.trim() ?? null,
@@ -55,7 +55,7 @@ export async function createCustomer(ctx: SubscriptionsContext, input: CreateCus
   }
 }
 
-/** The key a CPF/CNPJ is found by (the same key NEO logins by CPF use, R2). */
-export function documentKeyOf(ctx: SubscriptionsContext, digits: string): string {
-  return ctx.hasher.key('cpf_cnpj', digits);
+/** The key a CPF/CNPJ is found by (the same key NEO logins by CPF/CNPJ use, R2). */
+export function documentKeyOf(ctx: SubscriptionsContext, document: string): string {
+  return ctx.hasher.key('cpf_cnpj', document);
 }
