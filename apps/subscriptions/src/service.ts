@@ -69,6 +69,7 @@ export async function buildSubscriptionsService(config: SubscriptionsConfig, dep
   const trialExpiry = periodicWorker('trial-expiry', config.trialSweepIntervalMs ?? subscriptionsDefaults.trialSweepIntervalMs, logger, async () => {
     const report = await expireTrials(ctx);
     if (report.queued + report.closed + report.removedDirectly + report.removedAfterExclusion > 0) logger.info(report, 'trials expired');
+    if (report.failed > 0) logger.warn(report, 'trial expiry failed for some customers; they are retried with backoff (GET /v1/trial-expiry/failures)');
     // More due customers than one pass takes: go again (unless all were busy, then wait).
     return report.customers >= 500 && report.busy < report.customers;
   });

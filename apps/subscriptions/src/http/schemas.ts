@@ -194,3 +194,17 @@ export const ActiveSubscribersReport = z.object({
   timeZone: z.string(),
   items: z.array(z.object({ integrationId: Id, product: z.string(), activeSubscribers: z.number().int().describe('Distinct subscribers with at least one allowed authorisation in the month') })),
 });
+
+export const TrialFailuresQuery = z.object({ limit: Limit });
+export const TrialFailureList = z.object({
+  items: z.array(
+    z.object({
+      customerId: Id,
+      attempts: z.number().int().describe('Consecutive failed attempts'),
+      lastError: z.string().describe('The last error, as the job saw it'),
+      firstFailedAt: z.iso.datetime({ offset: true }),
+      lastFailedAt: z.iso.datetime({ offset: true }),
+      nextAttemptAt: z.iso.datetime({ offset: true }).describe('The job leaves the customer alone until then (backoff: 1 min doubling, at most 6 h)'),
+    }),
+  ),
+});

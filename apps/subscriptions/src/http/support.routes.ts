@@ -2,9 +2,10 @@ import type { HttpApp } from '@sva/service-kit';
 import type { SubscriptionsContext } from '../context.ts';
 import { activeSubscribersReport } from '../use-cases/decisions.ts';
 import { explainForSubscriber } from '../use-cases/explain.ts';
-import { ActiveSubscribersReport, ExplanationResource, ReportQuery, SubscriberExplainQuery, SubscriberParams } from './schemas.ts';
+import { listTrialFailures } from '../use-cases/trials.ts';
+import { ActiveSubscribersReport, ExplanationResource, ReportQuery, SubscriberExplainQuery, SubscriberParams, TrialFailureList, TrialFailuresQuery } from './schemas.ts';
 
-/** The support view by subscriber id (what NEO reports), and the monthly report. */
+/** The support view by subscriber id (what NEO reports), the monthly report, and the trial job's failures. */
 export function supportRoutes(app: HttpApp, ctx: SubscriptionsContext): void {
   app.get('/v1/subscribers/:subscriberId/explain', {
     schema: {
@@ -25,4 +26,25 @@ export function supportRoutes(app: HttpApp, ctx: SubscriptionsContext): void {
       response: { 200: ActiveSubscribersReport },
     },
   }, async (request) => ({ month: request.query.month, timeZone: ctx.timeZone, items: await activeSubscribersReport(ctx, request.query.month) }));
+
+  app.get('/v1/trial-expiry/failures', {
+    schema: {
+      tags: ['support'],
+      summary: 'Customers whose trial expiry is failing (R11), with the error and the next attempt',
+      description:
+        'The trial-expiry job records a customer whose step failed and retries it with backoff (1 min, doubling, at most 6 h) while it goes on with the others; the record goes once the customer is handled. Soonest retried first.',
+      querystring: TrialFailuresQuery,
+      response: { 200: TrialFailureList },
+    },
+  }, async (request) => {
+    const failures = await listTrialFailures(ctx, request.query.limit);
+    return {
+      items: failures.map((f) => ({
+        ...f,
+        firstFailedAt: f.firstFailedAt.toISOString(),
+        lastFailedAt: f.lastFailedAt.toISOString(),
+        nextAttemptAt: f.nextAttemptAt.toISOString(),
+      })),
+    };
+  });
 }
