@@ -86,8 +86,11 @@ describe.skipIf(binary === undefined)(`gateways after two relays raced through a
     const pending = async () => (await db.$queryRawUnsafe<Array<{ n: number }>>('SELECT count(*)::int AS n FROM outbox_message WHERE published_at IS NULL'))[0]!.n;
     // Replica B starts only once A holds the oldest batch (version 1 of everyone).
     await vi.waitFor(async () => {
-      const free = await db.$transaction((tx) => tx.$queryRawUnsafe<unknown[]>('SELECT 1 FROM outbox_message WHERE published_at IS NULL FOR UPDATE SKIP LOCKED'));
-      expect(free.length).toBe(customers.length * (states.length - 1));
+      const free = await db.$transaction(async (tx) => {
+        const rows = await tx.$queryRawUnsafe<unknown[]>('SELECT 1 FROM outbox_message WHERE published_at IS NULL FOR UPDATE SKIP LOCKED');
+        return rows.length;
+      });
+      expect(free).toBe(customers.length * (states.length - 1));
     });
     await relayB.start();
     await new Promise((resolve) => setTimeout(resolve, 2_000));
