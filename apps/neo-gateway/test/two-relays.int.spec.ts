@@ -2,7 +2,7 @@ import { type Bus, connectNatsBus } from '@sva/bus';
 import { buckets, entitlementKey, type GrantState } from '@sva/contracts';
 import { pgSqlClient } from '@sva/db';
 import { enqueue, OutboxRelay } from '@sva/outbox';
-import { findNatsServer, provisionDatabase, startPrivateNats, type PrivateNats, type ProvisionedDatabase } from '@sva/testing';
+import { findNatsServer, provisionDatabase, stallBuckets, startPrivateNats, type PrivateNats, type ProvisionedDatabase } from '@sva/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { customerId, entitlementRecord, integrationId, integrationRecord, secret, subscriberId } from './fixtures.ts';
 import { startTestGateway, type TestGateway } from './gateway.ts';
@@ -16,17 +16,6 @@ const customers = Array.from({ length: 60 }, (_, i) => i + 1);
 /** Versions 1…4 of every customer: allowed, suspended, allowed again, suspended for good. */
 const states: readonly GrantState[] = ['active', 'suspended_debt', 'active', 'suspended_debt'];
 const recordOf = (n: number, version: number) => entitlementRecord({ n, version, grants: [{ product: 'mumo', state: states[version - 1]! }] });
-
-/** `bus` as a relay whose connection stalls sees it: its bucket writes wait for `gate`. */
-function stalled(bus: Bus, gate: Promise<void>): Bus {
-  return new Proxy(bus, {
-    get(target, property, receiver) {
-      if (property === 'kv') return async (...args: Parameters<Bus['kv']>) => (await gate, target.kv(...args));
-      const value = Reflect.get(target, property, receiver) as unknown;
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-}
 
 /**
  * Issue 12 §1 end to end: two subscriptions replicas relay entitlement records through their
@@ -80,7 +69,7 @@ describe.skipIf(binary === undefined)(`gateways after two relays raced through a
     await nats.stop();
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const relayA = new OutboxRelay({ db, bus: stalled(replicaA, gate), logger: silent, batchSize: customers.length });
+    const relayA = new OutboxRelay({ db, bus: stallBuckets(replicaA, gate), logger: silent, batchSize: customers.length });
     const late = relayA.relayBatch();
     const relayB = new OutboxRelay({ db, bus: replicaB, logger: silent, batchSize: customers.length, pollIntervalMs: 50 });
     const pending = async () => (await db.$queryRawUnsafe<Array<{ n: number }>>('SELECT count(*)::int AS n FROM outbox_message WHERE published_at IS NULL'))[0]!.n;

@@ -1,6 +1,6 @@
 import { connectNatsBus, createMemoryBus, decodeJson, type Bus, type KvStore, type Subscription } from '@sva/bus';
 import { pgSqlClient } from '@sva/db';
-import { findNatsServer, provisionDatabase, startPrivateNats, type PrivateNats, type ProvisionedDatabase } from '@sva/testing';
+import { findNatsServer, provisionDatabase, stallBuckets, startPrivateNats, type PrivateNats, type ProvisionedDatabase } from '@sva/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { enqueue, OutboxRelay } from '../src/index.ts';
 
@@ -12,20 +12,6 @@ const keys = Array.from({ length: 100 }, (_, i) => `item.${String(i).padStart(3,
 const rounds = 5;
 
 type State = { key: string; version: number };
-
-/**
- * `bus` as a relay on a connection that stalls sees it: nothing it writes to a bucket reaches the
- * bus before `gate` opens (a replica whose client reconnects after the other's, or pauses).
- */
-function stalled(bus: Bus, gate: Promise<void>): Bus {
-  return new Proxy(bus, {
-    get(target, property, receiver) {
-      if (property === 'kv') return async (...args: Parameters<Bus['kv']>) => (await gate, target.kv(...args));
-      const value = Reflect.get(target, property, receiver) as unknown;
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-}
 
 /** Follow the bucket as the gateway's view does: keep the highest version seen per key. */
 async function follow(store: KvStore, into: Map<string, number>): Promise<{ sub: Subscription; caughtUp: Promise<void> }> {
@@ -135,7 +121,7 @@ describe.each(setups)('two outbox relays racing on the same keys, on %s', (_name
     // Replica A takes the oldest batch (version 1 of every key) and its writes stall.
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const relayA = new OutboxRelay({ db, bus: stalled(setup.relayBuses[0], gate), logger: silent, batchSize: keys.length });
+    const relayA = new OutboxRelay({ db, bus: stallBuckets(setup.relayBuses[0], gate), logger: silent, batchSize: keys.length });
     const stalledBatch = relayA.relayBatch();
     await vi.waitFor(async () => expect(await unlocked()).toBe(keys.length * (rounds - 1)));
     // Replica B relays the rest (SKIP LOCKED passes A's rows by), failing while the bus is away.
