@@ -109,7 +109,7 @@ export class OutboxRelay {
           batchSize,
         );
         if (rows.length === 0) return 0;
-        await Promise.all(rows.map((row) => this.#publish(row)));
+        await Promise.all(newestStates(rows).map((row) => this.#publish(row)));
         await tx.$executeRawUnsafe(
           'UPDATE outbox_message SET published_at = now() WHERE id = ANY($1::uuid[])',
           rows.map((row) => row.id),
@@ -245,6 +245,24 @@ export class OutboxRelay {
       stop: () => meter.removeBatchObservableCallback(collect, [backlog, oldestAge]),
     };
   }
+}
+
+/**
+ * The rows worth publishing: every event, but of several states of one key in the batch only the
+ * highest version (the bucket keeps the last value only, and `putState` would refuse the older
+ * ones anyway). Saves writes and compare-and-set conflicts when a key changes quickly.
+ */
+function newestStates(rows: readonly OutboxRow[]): OutboxRow[] {
+  const newest = new Map<string, OutboxRow>();
+  for (const row of rows) {
+    const version = row.kind === 'kv' ? stateVersion(row.payload) : undefined;
+    if (version === undefined) continue;
+    const slot = `${row.destination}\u0000${row.key ?? ''}`;
+    const kept = newest.get(slot);
+    if (!kept || stateVersion(kept.payload)! < version) newest.set(slot, row);
+  }
+  const chosen = new Set(newest.values());
+  return rows.filter((row) => row.kind !== 'kv' || stateVersion(row.payload) === undefined || chosen.has(row));
 }
 
 interface RelayMeters {

@@ -114,6 +114,24 @@ describe.each(buses)('outbox on real PostgreSQL with the %s', (_name, makeBus) =
     expect(decodeJson(entry!.value)).toEqual({ version: 7 });
   });
 
+  it('when one batch holds several states of a key, then only the newest is written and all are marked sent', async () => {
+    const key = `k.${randomUUID()}`;
+    for (const version of [1, 3, 2]) await db.$transaction((tx) => enqueue(tx, { bucket: 'views', key, payload: { version } }));
+    const store = await bus.kv({ bucket: 'views' });
+    const puts: number[] = [];
+    const watch = await store.watch({ onEntry: (e) => e.key === key && puts.push((decodeJson(e.value) as { version: number }).version) });
+    await new OutboxRelay({ db, bus, logger: silent }).flush();
+    expect(decodeJson((await store.get(key))!.value)).toEqual({ version: 3 });
+    expect(await pending()).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(puts).toEqual([3]);
+    await watch.stop();
+  });
+
+  it('when a kv state carries no version, then enqueue refuses it', async () => {
+    await expect(db.$transaction((tx) => enqueue(tx, { bucket: 'views', key: 'x', payload: { name: 'no version' } as never }))).rejects.toThrow(/no positive integer version/);
+  });
+
   it('when kicked after a commit, then a running relay publishes without waiting for its poll', async () => {
     const relay = new OutboxRelay({ db, bus, logger: silent, pollIntervalMs: 60_000 });
     await relay.start();
