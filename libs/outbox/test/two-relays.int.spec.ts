@@ -88,6 +88,28 @@ describe.each(setups)('two outbox relays racing on the same keys, on %s', (_name
     await database?.drop();
   });
 
+  /** Change every key `rounds` times, one transaction per change (the outbox then holds the rounds in order). */
+  const change = async (of: readonly string[]) => {
+    for (let version = 1; version <= rounds; version++) {
+      for (const key of of) {
+        await db.$transaction(async (tx) => {
+          await tx.$executeRawUnsafe('INSERT INTO state (key, version) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET version = EXCLUDED.version', key, version);
+          await enqueue(tx, { bucket, key, payload: { key, version } });
+        });
+      }
+    }
+  };
+  /** Keys whose state in the bucket is not the database's. */
+  const staleKeys = async (store: KvStore, of: readonly string[]) => {
+    const database = new Map((await db.$queryRawUnsafe<State[]>('SELECT key, version FROM state WHERE key = ANY($1)', of)).map((row) => [row.key, row.version]));
+    const stale: string[] = [];
+    for (const key of of) {
+      const entry = await store.get(key);
+      if (!entry || (decodeJson(entry.value) as State).version !== database.get(key)) stale.push(key);
+    }
+    return stale;
+  };
+
   /** Pending rows no relay holds (counted by locking them for an instant). */
   const unlocked = () =>
     db.$transaction(async (tx) => {
@@ -104,18 +126,7 @@ describe.each(setups)('two outbox relays racing on the same keys, on %s', (_name
     await runningWatch.caughtUp;
 
     // Every key changes `rounds` times, one transaction per change: the outbox holds rounds in order.
-    for (let version = 1; version <= rounds; version++) {
-      for (const key of keys) {
-        await db.$transaction(async (tx) => {
-          await tx.$executeRawUnsafe(
-            'INSERT INTO state (key, version) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET version = EXCLUDED.version',
-            key,
-            version,
-          );
-          await enqueue(tx, { bucket, key, payload: { key, version } });
-        });
-      }
-    }
+    await change(keys);
 
     await setup.outage?.stop();
     // Replica A takes the oldest batch (version 1 of every key) and its writes stall.
@@ -140,11 +151,7 @@ describe.each(setups)('two outbox relays racing on the same keys, on %s', (_name
 
     const database = new Map((await db.$queryRawUnsafe<State[]>('SELECT key, version FROM state')).map((row) => [row.key, row.version]));
     expect(database.size).toBe(keys.length);
-    const stale: string[] = [];
-    for (const key of keys) {
-      const entry = await store.get(key);
-      if (!entry || (decodeJson(entry.value) as State).version !== database.get(key)) stale.push(key);
-    }
+    const stale = await staleKeys(store, keys);
     expect(stale, `${stale.length} of ${keys.length} keys hold an older state than the database`).toEqual([]);
 
     // The running reader kept the highest version it saw; a fresh one only has what the bucket holds.
