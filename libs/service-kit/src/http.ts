@@ -18,7 +18,7 @@ import {
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { apiKeyGuard } from './api-key.ts';
-import { httpDefaults, type HttpSettings } from './config.ts';
+import type { HttpSettings } from './config.ts';
 import { recordHttpMetrics } from './http-metrics.ts';
 import { isDataException, unstorableTextIssues } from './input-guard.ts';
 import { finishOpenApiDocument } from './openapi.ts';
@@ -46,8 +46,8 @@ export interface HttpAppOptions {
   /** Abort requests whose headers/body take longer than this. Default 10 s. */
   readonly requestTimeoutMs?: number;
   /**
-   * Proxy trust, operator API rate limit and load shedding (`config.http`, read by `baseEnv`);
-   * each left out takes its default (`httpDefaults`).
+   * Proxy trust, operator API rate limit and load shedding (`config.http`, read by `baseEnv`, which
+   * defaults them to `httpDefaults`); each left out here is off.
    */
   readonly http?: Omit<HttpSettings, 'host' | 'port'>;
   /**
@@ -94,9 +94,11 @@ export interface HttpLifecycle {
  */
 export function createHttpApp(options: HttpAppOptions): { app: HttpApp; lifecycle: HttpLifecycle } {
   let shuttingDown = false;
-  const trustProxy = options.http?.trustProxy ?? httpDefaults.trustProxy;
-  const rateLimitPerMinute = options.http?.rateLimitPerMinute ?? httpDefaults.rateLimitPerMinute;
-  const overload = options.http?.overload ?? httpDefaults.overload;
+  // Left out (a config built by hand: tests, the embedded mode), the rate limit and load shedding
+  // are off; from the environment (`baseEnv`) they default to `httpDefaults`.
+  const trustProxy = options.http?.trustProxy ?? false;
+  const rateLimitPerMinute = options.http?.rateLimitPerMinute ?? 0;
+  const overload = options.http?.overload ?? { maxEventLoopDelayMs: 0, maxEventLoopUtilization: 0 };
   const app = Fastify({
     loggerInstance: options.logger,
     bodyLimit: options.bodyLimit ?? 64 * 1024,

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createHttpApp, type HttpApp, type HttpAppOptions } from '../src/index.ts';
+import { createHttpApp, httpDefaults, type HttpApp, type HttpAppOptions } from '../src/index.ts';
 import { captureLogs } from './support/capture-logs.ts';
 
 const KEY = 'operator-key-0123456789abcdef';
@@ -13,7 +13,7 @@ afterEach(async () => {
 });
 
 function build(options: Partial<HttpAppOptions> = {}): HttpApp {
-  const { app } = createHttpApp({ name: 'widgets', version: '1', logger: captureLogs({ level: 'silent' }).logger, readiness: async () => ({ ready: true, checks: {} }), apiKeys: [KEY], ...options });
+  const { app } = createHttpApp({ name: 'widgets', version: '1', logger: captureLogs({ level: 'silent' }).logger, readiness: async () => ({ ready: true, checks: {} }), apiKeys: [KEY], http: httpDefaults, ...options });
   current = app;
   app.get('/v1/widgets', async () => ({ items: [] }));
   app.get('/v1/cached', async (_request, reply) => reply.header('cache-control', 'max-age=30').send({ ok: true }));
@@ -46,7 +46,7 @@ describe('HTTP hygiene: headers, caching, CORS', () => {
 
 describe('operator API: failed-key throttle and rate limit', () => {
   it('when an address has sent many wrong keys, then its wrong keys get 429 but a valid key from it is still served', async () => {
-    const app = build({ http: { rateLimitPerMinute: 0 } });
+    const app = build({ http: { ...httpDefaults, rateLimitPerMinute: 0 } });
     const wrong = () => app.inject({ method: 'GET', url: '/v1/widgets', headers: { authorization: 'Bearer wrong-key-0123456789' }, remoteAddress: '10.1.1.1' });
     for (let i = 0; i < 20; i += 1) expect((await wrong()).statusCode).toBe(401);
     const throttled = await wrong();
@@ -58,7 +58,7 @@ describe('operator API: failed-key throttle and rate limit', () => {
   });
 
   it('when one address exceeds the configured requests per minute, then 429 problem+json with Retry-After; other addresses and probes are served', async () => {
-    const app = build({ http: { rateLimitPerMinute: 5 } });
+    const app = build({ http: { ...httpDefaults, rateLimitPerMinute: 5 } });
     const call = (remoteAddress: string) => app.inject({ method: 'GET', url: '/v1/widgets', headers: auth, remoteAddress });
     for (let i = 0; i < 5; i += 1) expect((await call('10.2.2.2')).statusCode).toBe(200);
     const limited = await call('10.2.2.2');
@@ -129,5 +129,13 @@ describe('load shedding', () => {
     expect(readiness.statusCode).toBe(503);
     expect(readiness.json().checks.load).toMatchObject({ ok: false });
     expect((await app.inject({ method: 'GET', url: '/livez' })).statusCode).toBe(200);
+  });
+});
+
+describe('HTTP settings left out', () => {
+  it('when a config built by hand gives no rate limit, then none applies (the environment defaults it to httpDefaults)', async () => {
+    const app = build({ http: { trustProxy: false } });
+    for (let i = 0; i < 30; i += 1) expect((await app.inject({ method: 'GET', url: '/v1/widgets', headers: auth })).statusCode).toBe(200);
+    expect(httpDefaults.rateLimitPerMinute).toBeGreaterThan(0);
   });
 });
