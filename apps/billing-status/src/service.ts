@@ -70,6 +70,7 @@ export async function buildBillingService(config: BillingConfig, deps: BillingDe
       settings: 'Billing settings: grace days, time zone, evaluation time.',
     },
     apiKeys: config.apiKeys,
+    http: config.http,
   });
   const scheduler = evaluationScheduler(ctx, logger, config.schedulerIntervalMs);
   invoiceRoutes(app, ctx);

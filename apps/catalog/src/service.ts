@@ -81,6 +81,7 @@ export async function buildCatalogService(config: CatalogConfig, deps: CatalogDe
       plans: 'Internet service plans and their packages (R6, R8, R9, R11).',
     },
     apiKeys: config.apiKeys,
+    http: config.http,
   });
   catalogApi(app, ctx);
 

@@ -22,7 +22,6 @@ export interface GatewayConfig extends BaseConfig {
    * (libs/contracts/src/login-keys.ts). True until subscriptions has republished every record bound.
    */
   readonly acceptUnboundVerifiers: boolean;
-  readonly trustProxy: boolean;
   /** Log a line per callback request (off by default: the hot path; failures are logged anyway). */
   readonly logCallbackRequests: boolean;
   /** Past this staleness (the bus unreachable that long) the policy applies. */
@@ -49,7 +48,6 @@ export const gatewayDefaults = {
   identifyFailuresPerLogin: 10,
   identifyMaxLockoutSeconds: 3_600,
   acceptUnboundVerifiers: true,
-  trustProxy: false,
   logCallbackRequests: false,
   maxStalenessSeconds: 300,
   stalePolicy: 'serve',
@@ -70,7 +68,6 @@ const Env = z.object({
   GATEWAY_IDENTIFY_FAILURES_PER_LOGIN: z.coerce.number().int().min(1).default(d.identifyFailuresPerLogin),
   GATEWAY_IDENTIFY_MAX_LOCKOUT_SECONDS: z.coerce.number().int().min(60).default(d.identifyMaxLockoutSeconds),
   GATEWAY_ACCEPT_UNBOUND_VERIFIERS: env.bool(d.acceptUnboundVerifiers),
-  GATEWAY_TRUST_PROXY: env.bool(d.trustProxy),
   GATEWAY_LOG_CALLBACK_REQUESTS: env.bool(d.logCallbackRequests),
   GATEWAY_MAX_STALENESS_SECONDS: z.coerce.number().int().min(1).default(d.maxStalenessSeconds),
   GATEWAY_STALE_POLICY: z.enum(['serve', 'deny']).default(d.stalePolicy),
@@ -99,7 +96,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): GatewayConf
     identifyFailuresPerLogin: e.GATEWAY_IDENTIFY_FAILURES_PER_LOGIN,
     identifyMaxLockoutSeconds: e.GATEWAY_IDENTIFY_MAX_LOCKOUT_SECONDS,
     acceptUnboundVerifiers: e.GATEWAY_ACCEPT_UNBOUND_VERIFIERS,
-    trustProxy: e.GATEWAY_TRUST_PROXY,
     logCallbackRequests: e.GATEWAY_LOG_CALLBACK_REQUESTS,
     maxStalenessSeconds: e.GATEWAY_MAX_STALENESS_SECONDS,
     stalePolicy: e.GATEWAY_STALE_POLICY,

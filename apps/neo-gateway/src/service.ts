@@ -112,7 +112,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     logger,
     bodyLimit: 4 * 1024,
     requestTimeoutMs: 5_000,
-    trustProxy: config.trustProxy,
+    http: config.http,
     ...(config.logCallbackRequests ? {} : { quietRequests: isCallbackRequest }),
     readiness: async () => readiness(feed, freshness, view),
     tags: {

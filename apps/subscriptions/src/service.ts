@@ -99,6 +99,7 @@ export async function buildSubscriptionsService(config: SubscriptionsConfig, dep
       reports: 'Reports: active subscribers per integration and month.',
     },
     apiKeys: config.apiKeys,
+    http: config.http,
   });
   customerRoutes(app, ctx);
   serviceRoutes(app, ctx);

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /** One variable that is missing or wrong. */
@@ -47,9 +48,70 @@ export const env = {
   durationMs: (fallback: number) => z.coerce.number().int().nonnegative().default(fallback),
 };
 
+/**
+ * Which proxies in front may set `X-Forwarded-For`: `false` (none: the peer address is the
+ * client), the number of proxy hops in front, or their addresses and CIDR ranges. Never "every
+ * hop": a client would then choose its own address.
+ */
+export type TrustProxy = false | number | readonly string[];
+
+/** HTTP settings every service reads the same way (`<PREFIX>_TRUST_PROXY`, … see `baseEnv`). */
+export interface HttpSettings {
+  readonly host: string;
+  readonly port: number;
+  /** `<PREFIX>_TRUST_PROXY`: default `false`. */
+  readonly trustProxy?: TrustProxy;
+  /** `<PREFIX>_RATE_LIMIT_PER_MINUTE`: requests per client address per minute on the operator API (`/v1`, API key); 0: no limit. */
+  readonly rateLimitPerMinute?: number;
+  /** Load shedding (503 + Retry-After past either threshold; readiness fails meanwhile); 0 turns a check off. */
+  readonly overload?: {
+    /** `<PREFIX>_MAX_EVENT_LOOP_DELAY_MS`: mean event-loop delay over a sample. */
+    readonly maxEventLoopDelayMs: number;
+    /** `<PREFIX>_MAX_EVENT_LOOP_UTILIZATION`: share of time the event loop was busy (0–1). */
+    readonly maxEventLoopUtilization: number;
+  };
+}
+
+/** Defaults of the optional `HttpSettings`. */
+export const httpDefaults = {
+  trustProxy: false,
+  rateLimitPerMinute: 1_200,
+  overload: { maxEventLoopDelayMs: 500, maxEventLoopUtilization: 0 },
+} as const satisfies Partial<HttpSettings>;
+
+const isAddressOrRange = (entry: string): boolean => {
+  const [address, bits, extra] = entry.split('/');
+  if (extra !== undefined || !address) return false;
+  const family = isIP(address);
+  if (family === 0) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+};
+
+/** `<PREFIX>_TRUST_PROXY`: `false`/`0`, a hop count, or a comma-separated list of addresses/CIDRs; `true` refused. */
+const trustProxyEnv = () =>
+  z
+    .string()
+    .default('false')
+    .transform((value, context): TrustProxy => {
+      const text = value.trim();
+      if (text === 'false') return false;
+      if (text === 'true') {
+        context.addIssue({ code: 'custom', message: '"true" would trust every X-Forwarded-For hop (a client could pick its address): give the number of proxies in front (e.g. 1) or their addresses/CIDRs, comma-separated' });
+        return z.NEVER;
+      }
+      if (/^\d+$/.test(text)) return Number(text) === 0 ? false : Number(text);
+      const entries = text.split(',').map((entry) => entry.trim()).filter(Boolean);
+      const wrong = entries.filter((entry) => !isAddressOrRange(entry));
+      if (wrong.length > 0 || entries.length === 0) {
+        context.addIssue({ code: 'custom', message: `must be false, a number of proxy hops, or addresses/CIDRs separated by commas (not ${wrong.join(', ') || 'empty'})` });
+        return z.NEVER;
+      }
+      return entries;
+    });
+
 /** Settings every service has. */
 export interface BaseConfig {
-  readonly http: { readonly host: string; readonly port: number };
+  readonly http: HttpSettings;
   readonly logLevel: string;
   readonly bus: {
     /** NATS servers; required when a service runs alone (the embedded mode injects its in-process bus). */
@@ -79,10 +141,19 @@ export function baseEnv(prefix: EnvPrefix, defaultPort: number) {
   return {
     [`${prefix}_HOST`]: env.host(),
     [`${prefix}_PORT`]: env.port(defaultPort),
+    [`${prefix}_TRUST_PROXY`]: trustProxyEnv(),
+    [`${prefix}_RATE_LIMIT_PER_MINUTE`]: z.coerce.number().int().min(0).default(httpDefaults.rateLimitPerMinute),
+    [`${prefix}_MAX_EVENT_LOOP_DELAY_MS`]: z.coerce.number().int().min(0).default(httpDefaults.overload.maxEventLoopDelayMs),
+    [`${prefix}_MAX_EVENT_LOOP_UTILIZATION`]: z.coerce.number().min(0).max(1).default(httpDefaults.overload.maxEventLoopUtilization),
     LOG_LEVEL: env.logLevel(),
     // Optional: the embedded mode injects its in-process bus; `openBus` insists when it is needed.
     NATS_URL: env.natsUrl().optional(),
-    BUS_PREFIX: z.string().regex(/^[a-z0-9]+\.$/, 'lowercase letters/digits ending with a dot').optional(),
+    // The trailing dot separates the prefix from the names; it is added when left out.
+    BUS_PREFIX: z
+      .string()
+      .regex(/^[a-z0-9]+\.?$/, 'lowercase letters and digits (e.g. "run1", a dot is added)')
+      .transform((prefix) => (prefix.endsWith('.') ? prefix : `${prefix}.`))
+      .optional(),
     NATS_STREAM_REPLICAS: z.coerce.number().int().min(1).max(5).optional(),
   };
 }
@@ -98,7 +169,16 @@ export function databaseEnv(prefix: EnvPrefix) {
 /** Read `BaseConfig` from parsed env values. */
 export function readBaseConfig(values: Record<string, unknown>, prefix: EnvPrefix): BaseConfig {
   return {
-    http: { host: values[`${prefix}_HOST`] as string, port: values[`${prefix}_PORT`] as number },
+    http: {
+      host: values[`${prefix}_HOST`] as string,
+      port: values[`${prefix}_PORT`] as number,
+      trustProxy: values[`${prefix}_TRUST_PROXY`] as TrustProxy,
+      rateLimitPerMinute: values[`${prefix}_RATE_LIMIT_PER_MINUTE`] as number,
+      overload: {
+        maxEventLoopDelayMs: values[`${prefix}_MAX_EVENT_LOOP_DELAY_MS`] as number,
+        maxEventLoopUtilization: values[`${prefix}_MAX_EVENT_LOOP_UTILIZATION`] as number,
+      },
+    },
     logLevel: values.LOG_LEVEL as string,
     bus: {
       natsUrl: values.NATS_URL as string | undefined,

@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { fastifyHelmet } from '@fastify/helmet';
+import { fastifyRateLimit } from '@fastify/rate-limit';
 import { fastifySwagger } from '@fastify/swagger';
-import { isDomainError } from '@sva/kernel';
+import { fastifyUnderPressure, type FastifyUnderPressureOptions } from '@fastify/under-pressure';
+import { DomainError, isDomainError } from '@sva/kernel';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import {
   hasZodFastifySchemaValidationErrors,
@@ -15,6 +18,7 @@ import {
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { apiKeyGuard } from './api-key.ts';
+import type { HttpSettings } from './config.ts';
 import { recordHttpMetrics } from './http-metrics.ts';
 import { isDataException, unstorableTextIssues } from './input-guard.ts';
 import { finishOpenApiDocument } from './openapi.ts';
@@ -41,8 +45,11 @@ export interface HttpAppOptions {
   readonly bodyLimit?: number;
   /** Abort requests whose headers/body take longer than this. Default 10 s. */
   readonly requestTimeoutMs?: number;
-  /** Trust X-Forwarded-* (behind an ingress). */
-  readonly trustProxy?: boolean;
+  /**
+   * Proxy trust, operator API rate limit and load shedding (`config.http`, read by `baseEnv`, which
+   * defaults them to `httpDefaults`); each left out here is off.
+   */
+  readonly http?: Omit<HttpSettings, 'host' | 'port'>;
   /**
    * When given, every `/v1/…` route requires one of these keys (see `apiKeyGuard`), and the OpenAPI
    * document declares both accepted forms (`bearerAuth`, `apiKeyHeader`).
@@ -87,12 +94,20 @@ export interface HttpLifecycle {
  */
 export function createHttpApp(options: HttpAppOptions): { app: HttpApp; lifecycle: HttpLifecycle } {
   let shuttingDown = false;
+  // Left out (a config built by hand: tests, the embedded mode), the rate limit and load shedding
+  // are off; from the environment (`baseEnv`) they default to `httpDefaults`.
+  const trustProxy = options.http?.trustProxy ?? false;
+  const rateLimitPerMinute = options.http?.rateLimitPerMinute ?? 0;
+  const overload = options.http?.overload ?? { maxEventLoopDelayMs: 0, maxEventLoopUtilization: 0 };
   const app = Fastify({
     loggerInstance: options.logger,
     bodyLimit: options.bodyLimit ?? 64 * 1024,
     requestTimeout: options.requestTimeoutMs ?? 10_000,
     connectionTimeout: options.requestTimeoutMs ?? 10_000,
-    trustProxy: options.trustProxy ?? false,
+    // A hop count or address list, never `true`: see `TrustProxy`.
+    // Fastify refuses a bare hop count (it cannot tell the peer is a proxy), hence the function:
+    // the deployment says how many proxies stand in front, and only those hops are skipped.
+    trustProxy: trustProxy === false ? false : typeof trustProxy === 'number' ? (_address: string, hop: number) => hop < trustProxy : [...trustProxy],
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : nextRequestId();
@@ -131,7 +146,7 @@ export function createHttpApp(options: HttpAppOptions): { app: HttpApp; lifecycl
       transformObject: (documentObject) =>
         finishOpenApiDocument((documentObject as { openapiObject: Record<string, unknown> }).openapiObject, {
           apiKeyRequired: options.apiKeys !== undefined,
-          rateLimited: false,
+          rateLimited: options.apiKeys !== undefined && rateLimitPerMinute > 0,
           ...(options.tags ? { tags: options.tags } : {}),
           ...(options.servers ? { servers: options.servers } : {}),
         }),
@@ -159,6 +174,7 @@ export function createHttpApp(options: HttpAppOptions): { app: HttpApp; lifecycl
     ];
     if (errors.length > 0) return sendProblem(reply, problem(400, 'HTTP_VALIDATION_FAILED', 'request holds text that cannot be stored', { errors, instance: request.id }));
   });
+  registerHygiene(app, { apiKeys: options.apiKeys !== undefined, rateLimitPerMinute, overload });
   if (options.apiKeys) {
     const guard = apiKeyGuard(options.apiKeys);
     app.addHook('onRequest', async (request, reply) => {
@@ -200,17 +216,87 @@ export function createHttpApp(options: HttpAppOptions): { app: HttpApp; lifecycl
       },
     }, async (request, reply) => {
       if (shuttingDown) return reply.code(503).send({ ready: false, checks: { shutdown: { ok: false, detail: 'shutting down' } } });
-      const report = await options.readiness().catch((error: unknown): ReadinessReport => {
+      const given = await options.readiness().catch((error: unknown): ReadinessReport => {
         // The cause may name hosts or credentials: logged, not answered.
         request.log.error({ err: error }, 'readiness check failed');
         return { ready: false, checks: { readiness: { ok: false, detail: 'readiness check failed' } } };
       });
+      // While it sheds load, the replica asks the load balancer for less traffic too.
+      const overloaded = isOverloaded(app);
+      const report: ReadinessReport = overloaded ? { ready: false, checks: { ...given.checks, load: { ok: false, detail: 'overloaded: shedding requests' } } } : given;
       return reply.code(report.ready ? 200 : 503).send(report);
     });
   });
 
   return { app, lifecycle: { markShuttingDown: () => { shuttingDown = true; } } };
 }
+
+const OVERLOAD_RETRY_AFTER_SECONDS = 2;
+
+/** Whether under-pressure reports the process overloaded (false when shedding is off). */
+function isOverloaded(app: HttpApp): boolean {
+  const decorated = app as unknown as { isUnderPressure?: () => boolean };
+  return typeof decorated.isUnderPressure === 'function' && decorated.isUnderPressure();
+}
+
+/**
+ * Standard HTTP hygiene, by maintained plugins: security headers (helmet: `nosniff`, frame and
+ * resource policies), `Cache-Control: no-store` unless a route sets its own (operator answers and
+ * the secrets some carry must not sit in caches), CORS closed (no `Access-Control-Allow-*` is ever
+ * sent, and a cross-origin preflight is refused with 403: the console is served same-origin), a
+ * request rate limit per client address on the operator API, and load shedding.
+ */
+function registerHygiene(app: HttpApp, settings: { apiKeys: boolean; rateLimitPerMinute: number; overload: NonNullable<HttpSettings['overload']> }): void {
+  // Helmet and the rate limit attach their hooks to each route as it is added (`onRoute`), so,
+  // like swagger above, their bodies run now, on the root instance, before the service adds its
+  // routes; they add hooks and decorators synchronously and are awaited before the app is ready.
+  const root = app as unknown as FastifyInstance;
+  type PluginBody<O> = (instance: FastifyInstance, options: O) => Promise<void>;
+  const loading: Array<Promise<void>> = [(fastifyHelmet as unknown as PluginBody<{ global: boolean }>)(root, { global: true })];
+  app.addHook('onReady', async () => {
+    await Promise.all(loading);
+  });
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+    return payload;
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.method === 'OPTIONS' && request.headers.origin !== undefined && request.headers['access-control-request-method'] !== undefined) {
+      return sendProblem(reply, problem(403, 'HTTP_CORS_REFUSED', 'cross-origin requests are not served: call the API from the same origin or a server'));
+    }
+  });
+  if (settings.apiKeys && settings.rateLimitPerMinute > 0) {
+    loading.push((fastifyRateLimit as unknown as PluginBody<Parameters<typeof fastifyRateLimit>[1]>)(root, {
+      global: true,
+      max: settings.rateLimitPerMinute,
+      timeWindow: 60_000,
+      allowList: (request) => !isVersionedApi(request),
+      errorResponseBuilder: (_request, context) =>
+        new DomainError('HTTP_RATE_LIMITED', `more than ${context.max} requests a minute from this address; retry after ${Math.ceil(context.ttl / 1000)} s`, { status: 429, retryable: true }),
+    }));
+  }
+  const { maxEventLoopDelayMs, maxEventLoopUtilization } = settings.overload;
+  if (maxEventLoopDelayMs > 0 || maxEventLoopUtilization > 0) {
+    void root.register(fastifyUnderPressure, {
+      ...(maxEventLoopDelayMs > 0 ? { maxEventLoopDelay: maxEventLoopDelayMs } : {}),
+      ...(maxEventLoopUtilization > 0 ? { maxEventLoopUtilization } : {}),
+      sampleInterval: 250,
+      retryAfter: OVERLOAD_RETRY_AFTER_SECONDS,
+      // The plugin sends what the handler returns (its types say `void`; its code sends a non-null value).
+      pressureHandler: ((request: FastifyRequest, reply: FastifyReply) => {
+        // Probes answer anyway: liveness must not fail under load, readiness reports it (`load`).
+        if (probePath(request)) return undefined;
+        reply.code(503).type(PROBLEM_CONTENT_TYPE).header('retry-after', String(OVERLOAD_RETRY_AFTER_SECONDS));
+        return problem(503, 'HTTP_OVERLOADED', 'the service is overloaded; retry shortly', { instance: request.id });
+      }) as unknown as FastifyUnderPressureOptions['pressureHandler'],
+    });
+  }
+}
+
+const probePath = (request: FastifyRequest): boolean => {
+  const path = request.routeOptions.url;
+  return path === '/livez' || path === '/readyz';
+};
 
 /**
  * Whether the request addresses the `/v1` API. The matched route pattern decides, not the raw URL:

@@ -14,3 +14,4 @@ export * from './http-metrics.ts';
 export * from './rpc.ts';
 export * from './readiness.ts';
 export * from './bus.ts';
+export * from './redact.ts';

@@ -1,5 +1,6 @@
 import { context, isSpanContextValid, trace } from '@opentelemetry/api';
 import { pino, type Logger, type LoggerOptions } from 'pino';
+import { redactRequestUrl, redactText } from './redact.ts';
 
 export type { Logger } from 'pino';
 
@@ -20,7 +21,8 @@ const secretHeaders = ['authorization', '["x-api-key"]', 'cookie'];
 /**
  * Paths pino blanks out in a log line: secret fields at the top level and one level down, and
  * credential headers of a `headers` object logged at either depth (`req.headers.authorization`). Secrets, passwords and CPF/CNPJ
- * never reach the logs; the gateway also rewrites its callback URLs (see `redactUrl`).
+ * never reach the logs; request URLs pass through `redactRequestUrl` (personal query parameters,
+ * the callback secret).
  */
 export const redactedPaths: readonly string[] = [
   ...secretFields.flatMap((field) => [field, `*.${field}`]),
@@ -30,7 +32,7 @@ export const redactedPaths: readonly string[] = [
 export interface LoggerConfig {
   readonly name: string;
   readonly level: string;
-  /** Rewrites URLs before they are logged (the gateway hides the secret in its callback paths). */
+  /** Rewrites URLs before they are logged, after the shared rule (`redactRequestUrl`) has. */
   readonly redactUrl?: (url: string) => string;
   /** Where to write; defaults to stdout. Tests pass a stream to read what was logged. */
   readonly destination?: NodeJS.WritableStream;
@@ -48,7 +50,7 @@ export function traceFields(): Record<string, string> {
 
 /** JSON logs with secrets redacted, carrying the active trace's ids. */
 export function createLogger(config: LoggerConfig): Logger {
-  const redactUrl = config.redactUrl ?? ((url: string) => url);
+  const redactUrl = (url: string) => (config.redactUrl ?? ((same: string) => same))(redactRequestUrl(url));
   const options: LoggerOptions = {
     name: config.name,
     level: config.level,
@@ -62,7 +64,12 @@ export function createLogger(config: LoggerConfig): Logger {
         remoteAddress: req.ip,
       }),
       res: (reply: { statusCode?: number }) => ({ statusCode: reply.statusCode }),
-      err: pino.stdSerializers.err,
+      // Error messages may quote the request's input.
+      err: (error: unknown) => {
+        if (!(error instanceof Error)) return error;
+        const serialized = pino.stdSerializers.err(error);
+        return { ...serialized, message: redactText(serialized.message), ...(serialized.stack ? { stack: redactText(serialized.stack) } : {}) };
+      },
     },
   };
   return config.destination ? pino(options, config.destination as pino.DestinationStream) : pino(options);

@@ -1,11 +1,12 @@
 import { FastifyOtelInstrumentation } from '@fastify/otel';
-import { type Attributes, type Context, type Link, SpanKind } from '@opentelemetry/api';
+import { type Attributes, type Context, type Exception, type Link, type Span, SpanKind, type SpanStatus } from '@opentelemetry/api';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import type { IMetricReader } from '@opentelemetry/sdk-metrics';
 import { ParentBasedSampler, type Sampler, SamplingDecision, type SamplingResult, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import { PrismaInstrumentation } from '@prisma/instrumentation';
+import { redactRequestUrl, redactText } from './redact.ts';
 
 /** A started telemetry pipeline; `shutdown` flushes what is buffered. */
 export interface Telemetry {
@@ -17,7 +18,7 @@ export interface Telemetry {
 export interface TelemetryOptions {
   readonly spanProcessors?: SpanProcessor[];
   readonly metricReaders?: IMetricReader[];
-  /** Rewrites request URLs before request spans record them (the gateway hides the secret of its callback URLs). */
+  /** Rewrites request URLs before request spans record them, after the shared rule (`redactRequestUrl`) has. */
   readonly redactUrl?: (url: string) => string;
 }
 
@@ -59,7 +60,13 @@ export function startTelemetry(serviceName: string, env: NodeJS.ProcessEnv = pro
       new FastifyOtelInstrumentation({
         registerOnInitialization: true,
         ignorePaths: ({ url }) => probePaths.has(url.split('?')[0] ?? url),
-        ...(options.redactUrl ? { requestHook: (span: { setAttribute(key: string, value: string): unknown }, request: { url: string }) => span.setAttribute('url.path', options.redactUrl!(request.url)) } : {}),
+        // The span starts with the raw URL; the hook runs before anything exports it.
+        requestHook: (span: Span, request: { url: string }) => {
+          const redacted = redactRequestUrl(request.url);
+          span.setAttribute('url.path', options.redactUrl ? options.redactUrl(redacted) : redacted);
+          scrubErrors(span);
+        },
+        lifecycleHook: (span: Span) => scrubErrors(span),
       }),
       new PgInstrumentation({ requireParentSpan: true }),
       new PrismaInstrumentation(),
@@ -75,6 +82,23 @@ export function startTelemetry(serviceName: string, env: NodeJS.ProcessEnv = pro
   const started: Telemetry = { enabled: true, shutdown: () => sdk.shutdown() };
   current = started;
   return started;
+}
+
+/**
+ * Errors recorded on a request span carry their message, which may quote the request's input (a
+ * domain error naming the CPF it did not find): the status message and exception events of the
+ * span go through `redactText` as they are recorded.
+ */
+function scrubErrors(span: Span): void {
+  const setStatus = span.setStatus.bind(span);
+  const recordException = span.recordException.bind(span);
+  span.setStatus = (status: SpanStatus) => setStatus(status.message === undefined ? status : { ...status, message: redactText(status.message) });
+  span.recordException = (exception: Exception, time) => {
+    if (typeof exception === 'string') return recordException(redactText(exception), time);
+    const { name, message, stack, code } = exception as Error & { code?: string | number };
+    const scrubbed: Exception = { name, ...(code === undefined ? {} : { code }), ...(message === undefined ? {} : { message: redactText(message) }), ...(stack === undefined ? {} : { stack: redactText(stack) }) };
+    return recordException(scrubbed, time);
+  };
 }
 
 /**

@@ -110,7 +110,7 @@ describe('baseEnv and databaseEnv', () => {
   it('when only the database URL is set, then the service config uses the defaults and no NATS URL', () => {
     const values = parseEnv(schema, { CATALOG_DATABASE_URL: 'postgres://127.0.0.1/catalog' });
     expect(readBaseConfig(values, 'CATALOG')).toEqual({
-      http: { host: '0.0.0.0', port: 3001 },
+      http: { host: '0.0.0.0', port: 3001, trustProxy: false, rateLimitPerMinute: 1_200, overload: { maxEventLoopDelayMs: 500, maxEventLoopUtilization: 0 } },
       logLevel: 'info',
       bus: { natsUrl: undefined, prefix: undefined },
     });
@@ -126,9 +126,13 @@ describe('baseEnv and databaseEnv', () => {
       BUS_PREFIX: 'run1.',
       CATALOG_DATABASE_URL: 'postgres://127.0.0.1/catalog',
       CATALOG_DATABASE_POOL_MAX: '1',
+      CATALOG_TRUST_PROXY: '10.0.0.0/8, 2001:db8::1',
+      CATALOG_RATE_LIMIT_PER_MINUTE: '60',
+      CATALOG_MAX_EVENT_LOOP_DELAY_MS: '200',
+      CATALOG_MAX_EVENT_LOOP_UTILIZATION: '0.95',
     });
     expect(readBaseConfig(values, 'CATALOG')).toEqual({
-      http: { host: '127.0.0.1', port: 0 },
+      http: { host: '127.0.0.1', port: 0, trustProxy: ['10.0.0.0/8', '2001:db8::1'], rateLimitPerMinute: 60, overload: { maxEventLoopDelayMs: 200, maxEventLoopUtilization: 0.95 } },
       logLevel: 'debug',
       bus: { natsUrl: 'nats://127.0.0.1:4222', prefix: 'run1.' },
     });
@@ -147,8 +151,25 @@ describe('baseEnv and databaseEnv', () => {
     }
   });
 
-  it('when the bus prefix does not end with a dot, then it is refused', () => {
-    const error = configError(() => parseEnv(schema, { CATALOG_DATABASE_URL: 'postgres://127.0.0.1/c', BUS_PREFIX: 'run1' }));
-    expect(error.issues[0]!.variable).toBe('BUS_PREFIX');
+  it('when the bus prefix has no trailing dot, then the dot is added; other characters are refused with what is expected', () => {
+    expect(readBaseConfig(parseEnv(schema, { CATALOG_DATABASE_URL: 'postgres://127.0.0.1/c', BUS_PREFIX: 'run1' }), 'CATALOG').bus.prefix).toBe('run1.');
+    const error = configError(() => parseEnv(schema, { CATALOG_DATABASE_URL: 'postgres://127.0.0.1/c', BUS_PREFIX: 'Run-1' }));
+    expect(error.issues[0]).toMatchObject({ variable: 'BUS_PREFIX', message: expect.stringContaining('lowercase letters and digits') });
+  });
+
+  it('when the proxy trust is a hop count, an address list, or false, then it is read as such', () => {
+    const trust = (value: string) => readBaseConfig(parseEnv(schema, { CATALOG_DATABASE_URL: 'postgres://127.0.0.1/c', CATALOG_TRUST_PROXY: value }), 'CATALOG').http.trustProxy;
+    expect(trust('2')).toBe(2);
+    expect(trust('0')).toBe(false);
+    expect(trust('false')).toBe(false);
+    expect(trust('192.168.1.10,10.0.0.0/8')).toEqual(['192.168.1.10', '10.0.0.0/8']);
+  });
+
+  it('when the proxy trust is "true" or not an address, then it is refused, saying what to give instead', () => {
+    for (const value of ['true', '10.0.0.0/33', 'ingress', '1.2.3']) {
+      const error = configError(() => parseEnv(schema, { CATALOG_DATABASE_URL: 'postgres://127.0.0.1/c', CATALOG_TRUST_PROXY: value }));
+      expect(error.issues.map((issue) => issue.variable)).toEqual(['CATALOG_TRUST_PROXY']);
+      expect(error.issues[0]!.message).toMatch(/number of proxy hops|number of proxies/);
+    }
   });
 });
