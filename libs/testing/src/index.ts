@@ -2,3 +2,4 @@ export * from './postgres.ts';
 export * from './nats.ts';
 export * from './schema.ts';
 export * from './nats-server.ts';
+export * from './openapi.ts';
