@@ -37,6 +37,7 @@ describe('contractChecker', () => {
     expect(check({ ...base, status: 200, contentType: 'application/json', body: '{"name":1}' })[0]).toContain('does not match');
     expect(check({ ...base, status: 404, contentType: 'application/problem+json', body: '{}' })[0]).toContain('does not match');
     expect(check({ method: 'GET', route: '/v1/other', status: 200, contentType: 'application/json', body: '{}' })[0]).toContain('not documented');
+    expect(check({ method: 'GET', route: '/v1/other', status: 404, contentType: 'application/json', body: '{}' })[0]).toContain('problem+json');
   });
 });
 
