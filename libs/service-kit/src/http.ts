@@ -23,6 +23,7 @@ import { recordHttpMetrics } from './http-metrics.ts';
 import { isDataException, unstorableTextIssues } from './input-guard.ts';
 import { finishOpenApiDocument } from './openapi.ts';
 import { PROBLEM_CONTENT_TYPE, problem, sendProblem } from './problem.ts';
+import { reportResponse, responsesObserved } from './response-observers.ts';
 
 /** A fastify instance whose route schemas are zod schemas. */
 export type HttpApp = FastifyInstance<Server, IncomingMessage, ServerResponse, Logger, ZodTypeProvider>;
@@ -256,8 +257,18 @@ function registerHygiene(app: HttpApp, settings: { apiKeys: boolean; rateLimitPe
   app.addHook('onReady', async () => {
     await Promise.all(loading);
   });
-  app.addHook('onSend', async (_request, reply, payload) => {
+  app.addHook('onSend', async (request, reply, payload) => {
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+    if (responsesObserved()) {
+      const contentType = reply.getHeader('content-type');
+      reportResponse({
+        method: request.method,
+        route: request.routeOptions.url,
+        status: reply.statusCode,
+        contentType: typeof contentType === 'string' ? contentType : undefined,
+        body: typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : '',
+      });
+    }
     return payload;
   });
   app.addHook('onRequest', async (request, reply) => {

@@ -7,6 +7,7 @@ import { request as httpRequest } from 'node:http';
 import { Writable } from 'node:stream';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
 import { createLogger, type Logger } from './logger.ts';
+export { observeResponses, type SentResponse } from './response-observers.ts';
 import { startTelemetry, type Telemetry } from './telemetry.ts';
 
 /** Values that must never reach a log line or a span, whichever way a request carries them. */

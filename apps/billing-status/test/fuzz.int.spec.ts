@@ -1,0 +1,34 @@
+import { randomUUID } from 'node:crypto';
+import { exerciseOperations, type OpenApiDocument } from '@sva/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiKey, startBilling, type BillingHarness } from './support.ts';
+
+/** Generated requests per operation: `FUZZ_RUNS_PER_OPERATION` (the default keeps this file under a minute on CI). */
+const runs = Number(process.env.FUZZ_RUNS_PER_OPERATION ?? 100);
+
+/**
+ * Issue 11 (done when): property-based fuzzing driven from the served OpenAPI document — every
+ * operation, path, query and body drawn from their schemas and mutated with junk — never gets a
+ * 5xx, and every refusal is problem+json.
+ */
+describe('billing-status: fuzzing every operation from its OpenAPI schemas', () => {
+  let h: BillingHarness;
+  beforeAll(async () => {
+    h = await startBilling();
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  it(`when ${runs} generated requests reach each operation, then none gets a 5xx and every refusal is problem+json`, { timeout: 90_000 }, async () => {
+    const customerId = randomUUID();
+    await h.call('POST', '/v1/invoice-facts', { fact: 'issued', invoiceId: 'INV-F', customerId, amountCents: 100, dueDate: '2026-11-25', occurredAt: '2026-11-20T10:00:00Z' });
+    const document = (await h.call('GET', '/openapi.json')).body as OpenApiDocument;
+    const report = await exerciseOperations({ baseUrl: h.url, document, runsPerOperation: runs, headers: { authorization: `Bearer ${apiKey}` }, pathValues: { customerId: [customerId], id: [customerId] } });
+    expect(report.failures).toEqual([]);
+    const statuses = new Set(Object.values(report.statuses).flatMap((counts) => Object.keys(counts).map(Number)));
+    expect([...statuses].some((status) => status < 300)).toBe(true);
+    expect(statuses).toContain(400);
+    process.stdout.write(`${JSON.stringify({ fuzz: 'billing-status', runsPerOperation: runs, operations: Object.keys(report.statuses).length, requests: report.requests })}\n`);
+  });
+});
