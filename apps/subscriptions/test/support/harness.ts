@@ -113,6 +113,8 @@ export interface Harness {
   readonly bus: Bus;
   /** Where the database runs: replicas need a real server (embedded PGlite serves one connection). */
   readonly databaseSource: 'env' | 'container' | 'embedded';
+  /** The service's database, for tests that must change a row no API changes (a data correction). */
+  readonly databaseUrl: string;
   readonly catalog: FakeCatalog;
   readonly onNats: boolean;
   readonly label: string;
@@ -214,6 +216,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       clock,
       bus,
       databaseSource: database.source,
+      databaseUrl: database.url,
       catalog,
       onNats: Boolean(nats.url),
       label: `PostgreSQL from ${database.source}, bus: ${nats.url ? `NATS (${nats.source})` : `in-process (${nats.reason ?? 'no NATS'})`}`,

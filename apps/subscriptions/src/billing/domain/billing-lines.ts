@@ -280,7 +280,7 @@ export interface LineTotals {
   readonly lines: number;
   readonly billableLines: number;
   readonly billableCents: number;
-  readonly byFiscalCode: readonly FiscalItem[];
+  readonly byFiscalCode: FiscalItem[];
 }
 
 /** The totals the close answers and announces. Fiscal codes are ordered by kind, then code. */
