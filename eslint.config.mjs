@@ -71,7 +71,7 @@ export default [
   },
   {
     // Domain rules are plain functions: no HTTP, no bus, no database, no ambient clock.
-    files: ['apps/*/src/domain/**/*.ts'],
+    files: ['apps/*/src/domain/**/*.ts', 'apps/*/src/*/domain/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [{ group: transportAndDatabase, message: 'domain code is pure: no transport or database imports (CONVENTIONS.md, Architecture).' }],

@@ -202,10 +202,18 @@ describe('packages through the operator API (R5), on real PostgreSQL and the bus
     expect((await h.api('GET', '/v1/packages?q=LISTED%201')).body.items.map((p: { id: string }) => p.id)).toEqual([ids[1]]);
   });
 
-  it('when subscriptions asks for a package over the bus, then it gets PackageV1 with its grants (no composition)', async () => {
+  it('when subscriptions asks for a package over the bus, then it gets PackageV1 with its grants and its composition in cents (R5, for billing)', async () => {
     const created = await create({ grants: [{ integrationId: neo.id, productCodes: ['mumo'] }] });
     const reply = await requestJson(h.bus, subjects.rpc.catalogGetPackage, { packageId: created.body.id }, GetPackageReplyV1);
-    expect(reply.package).toEqual({ packageId: created.body.id, version: 1, description: 'Pacote', priceCents: 1990, active: true, grants: [{ integrationId: neo.id, productCodes: ['mumo'] }] });
+    expect(reply.package).toEqual({
+      packageId: created.body.id,
+      version: 1,
+      description: 'Pacote',
+      priceCents: 1990,
+      active: true,
+      grants: [{ integrationId: neo.id, productCodes: ['mumo'] }],
+      fiscalComposition: [{ kind: 'sva', serviceCode: '1.09', amountCents: 1990 }],
+    });
     expect(await requestJson(h.bus, subjects.rpc.catalogGetPackage, { packageId: '6f1c1d1e-0000-4000-8000-000000000000' }, GetPackageReplyV1)).toEqual({ package: null });
   });
 

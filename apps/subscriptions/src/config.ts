@@ -23,6 +23,8 @@ export interface SubscriptionsConfig extends BaseConfig {
   readonly idempotencyRetentionMs?: number;
   /** How long the gateway's individual decisions are kept (the monthly report's counts stay). Default 90 days. */
   readonly decisionRetentionMs?: number;
+  /** R18: billing settings. Defaults: prorate by days, bill days suspended for debt. */
+  readonly billing?: { readonly dailyProration?: boolean; readonly billDebtSuspension?: boolean };
 }
 
 /** Defaults of the optional settings (the embedded mode and tests build configs by hand). */
@@ -32,6 +34,8 @@ export const subscriptionsDefaults = {
   idempotencyRetentionMs: 24 * 3_600_000,
   decisionRetentionMs: 90 * 86_400_000,
   standingBatchSize: 250,
+  dailyProration: true,
+  billDebtSuspension: true,
 } as const;
 
 const Env = z.object({
@@ -46,6 +50,8 @@ const Env = z.object({
   SUBSCRIPTIONS_STANDING_BATCH_SIZE: z.coerce.number().int().min(1).max(2_000).default(subscriptionsDefaults.standingBatchSize),
   SUBSCRIPTIONS_IDEMPOTENCY_RETENTION_MS: env.durationMs(subscriptionsDefaults.idempotencyRetentionMs),
   SUBSCRIPTIONS_DECISION_RETENTION_MS: env.durationMs(subscriptionsDefaults.decisionRetentionMs),
+  SUBSCRIPTIONS_BILLING_DAILY_PRORATION: env.bool(subscriptionsDefaults.dailyProration),
+  SUBSCRIPTIONS_BILLING_BILL_DEBT_SUSPENSION: env.bool(subscriptionsDefaults.billDebtSuspension),
 });
 
 /** Parse the environment; throws `ConfigError` naming each bad variable. */
@@ -63,5 +69,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Subscriptio
     standingBatchSize: e.SUBSCRIPTIONS_STANDING_BATCH_SIZE,
     idempotencyRetentionMs: e.SUBSCRIPTIONS_IDEMPOTENCY_RETENTION_MS,
     decisionRetentionMs: e.SUBSCRIPTIONS_DECISION_RETENTION_MS,
+    billing: { dailyProration: e.SUBSCRIPTIONS_BILLING_DAILY_PRORATION, billDebtSuspension: e.SUBSCRIPTIONS_BILLING_BILL_DEBT_SUSPENSION },
   };
 }

@@ -12,6 +12,7 @@ import { PrismaClient } from './generated/prisma/client.ts';
 import { customerRoutes } from './http/customers.routes.ts';
 import { serviceRoutes } from './http/services.routes.ts';
 import { supportRoutes } from './http/support.routes.ts';
+import { billingRoutes } from './billing/http/billing.routes.ts';
 import { catalogEventsConsumer } from './messaging/catalog-events.consumer.ts';
 import { decisionsConsumer } from './messaging/decisions.consumer.ts';
 import { periodicWorker } from './messaging/periodic-worker.ts';
@@ -97,6 +98,7 @@ export async function buildSubscriptionsService(config: SubscriptionsConfig, dep
       services: 'A customer service: status and the packages attached to it (R7–R12).',
       support: 'Support views: why a customer may or may not use a product (R15), the gateway decisions.',
       reports: 'Reports: active subscribers per integration and month.',
+      billing: 'Billing lines per competência (R18–R20): preview, close, export, a customer\'s charges.',
     },
     apiKeys: config.apiKeys,
     http: config.http,
@@ -104,6 +106,11 @@ export async function buildSubscriptionsService(config: SubscriptionsConfig, dep
   customerRoutes(app, ctx);
   serviceRoutes(app, ctx);
   supportRoutes(app, ctx);
+  billingRoutes(app, ctx, {
+    timeZone: ctx.timeZone,
+    dailyProration: config.billing?.dailyProration ?? subscriptionsDefaults.dailyProration,
+    billDebtSuspension: config.billing?.billDebtSuspension ?? subscriptionsDefaults.billDebtSuspension,
+  });
 
   return serviceHost({
     name: 'subscriptions',

@@ -1,6 +1,7 @@
 import { subjects } from '@sva/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from './support/harness.ts';
+import { consent } from './support/consent.ts';
 
 /** Issue 11 §1: inputs that used to reach PostgreSQL and come back as 500 are a 400 problem. */
 describe('subscriptions: no 500 for bad input, on real PostgreSQL', () => {
@@ -15,7 +16,7 @@ describe('subscriptions: no 500 for bad input, on real PostgreSQL', () => {
     await h.catalog.announce(subjects.catalog.integrationChanged, integration);
     packageId = h.catalog.package([{ integrationId: integration.integrationId, productCodes: ['mumo'] }]).packageId;
     ({ customerId, serviceId } = await h.customerWithService());
-    attachmentId = (await h.ok('POST', `/v1/services/${serviceId}/packages`, { packageId })).id;
+    attachmentId = (await h.ok('POST', `/v1/services/${serviceId}/packages`, { consent, packageId })).id;
   });
   afterAll(() => h?.stop());
 
@@ -54,7 +55,7 @@ describe('subscriptions: no 500 for bad input, on real PostgreSQL', () => {
 
   it('when a price above 2^31-1 cents is given on attach or on a price change, then 400 names priceCents (was 500: Int column)', async () => {
     const { serviceId: other } = await h.customerWithService();
-    const attach = await h.call('POST', `/v1/services/${other}/packages`, { packageId, priceCents: 2 ** 31 });
+    const attach = await h.call('POST', `/v1/services/${other}/packages`, { consent, packageId, priceCents: 2 ** 31 });
     expect(attach.status).toBe(400);
     expect(attach.body.errors).toEqual([expect.objectContaining({ path: 'body.priceCents' })]);
     const patch = await h.call('PATCH', `/v1/services/${serviceId}/packages/${attachmentId}`, { priceCents: Number.MAX_SAFE_INTEGER });

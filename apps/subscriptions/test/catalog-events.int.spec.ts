@@ -5,6 +5,7 @@ import { integrationChanged, packageChanged } from '../src/use-cases/catalog-cha
 import { drainRefreshQueue } from '../src/use-cases/refresh-queue.ts';
 import { directContext } from './support/direct-context.ts';
 import { newIntegration, startHarness, type Harness } from './support/harness.ts';
+import { consent } from './support/consent.ts';
 
 describe('catalog changes flowing through (R5, R7, R12, R13, R15), through the bus', () => {
   let h: Harness;
@@ -20,7 +21,7 @@ describe('catalog changes flowing through (R5, R7, R12, R13, R15), through the b
     await h.catalog.announce(subjects.catalog.integrationChanged, integration);
     const pkg = h.catalog.package([{ integrationId: integration.integrationId, productCodes: ['mumo'] }], { description: 'Música' });
     const { customerId, serviceId } = await h.customerWithService();
-    const attachment = await h.ok('POST', `/v1/services/${serviceId}/packages`, { packageId: pkg.packageId });
+    const attachment = await h.ok('POST', `/v1/services/${serviceId}/packages`, { consent, packageId: pkg.packageId });
     await h.eventually(() => h.kvRecord(integration.integrationId, customerId));
     return { integration, pkg, customerId, serviceId, attachment };
   };
@@ -69,7 +70,7 @@ describe('catalog changes flowing through (R5, R7, R12, R13, R15), through the b
   it('R7: when the catalog price changes, then attachments without their own price follow it (history says so), overridden ones keep theirs', async () => {
     const { pkg, customerId, serviceId, attachment } = await setup();
     const overridden = await h.customerWithService();
-    const own = await h.ok('POST', `/v1/services/${overridden.serviceId}/packages`, { packageId: pkg.packageId, priceCents: 990 });
+    const own = await h.ok('POST', `/v1/services/${overridden.serviceId}/packages`, { consent, packageId: pkg.packageId, priceCents: 990 });
     await h.catalog.announce(subjects.catalog.packageChanged, { ...pkg, version: 2, priceCents: 2_990 });
     await h.eventually(async () => (await h.ok('GET', `/v1/services/${serviceId}`)).packages[0].priceCents === 2_990);
     const change = (await h.ok('GET', `/v1/customers/${customerId}/history`)).items.find((e: any) => e.action === 'price_changed');
@@ -93,10 +94,10 @@ describe('catalog changes flowing through (R5, R7, R12, R13, R15), through the b
     const another = h.catalog.package([{ integrationId: integration.integrationId, productCodes: ['books'] }]);
     const plan = h.catalog.plan([], { lockPackages: false });
     const { serviceId } = await h.customerWithService({ planId: plan.planId });
-    expect((await h.call('POST', `/v1/services/${serviceId}/packages`, { packageId: outside.packageId })).status).toBe(201);
+    expect((await h.call('POST', `/v1/services/${serviceId}/packages`, { consent, packageId: outside.packageId })).status).toBe(201);
     await h.catalog.announce(subjects.catalog.planChanged, { ...plan, version: 2, lockPackages: true });
     await witness();
-    expect((await h.call('POST', `/v1/services/${serviceId}/packages`, { packageId: another.packageId })).body).toMatchObject({ status: 422, code: 'SUBSCRIPTIONS_PACKAGE_LOCKED_BY_PLAN' });
+    expect((await h.call('POST', `/v1/services/${serviceId}/packages`, { consent, packageId: another.packageId })).body).toMatchObject({ status: 422, code: 'SUBSCRIPTIONS_PACKAGE_LOCKED_BY_PLAN' });
   });
 });
 

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activeSubscribersReport, pruneDecisions, recordDecisions } from '../src/use-cases/decisions.ts';
 import { directContext } from './support/direct-context.ts';
 import { startHarness, type Harness } from './support/harness.ts';
+import { consent } from './support/consent.ts';
 
 const decision = (fields: Partial<DecisionV1> & Pick<DecisionV1, 'integrationId' | 'subscriberId'>): DecisionV1 => ({
   product: 'mumo',
@@ -34,7 +35,7 @@ describe('the audit store of gateway decisions (issue 7), through the bus', () =
     const customerIds: string[] = [];
     for (let i = 0; i < 2; i += 1) {
       const { customerId, serviceId } = await h.customerWithService();
-      await h.ok('POST', `/v1/services/${serviceId}/packages`, { packageId: pkg.packageId });
+      await h.ok('POST', `/v1/services/${serviceId}/packages`, { consent, packageId: pkg.packageId });
       subscribers.push((await h.eventually(() => h.kvRecord(integration.integrationId, customerId))).subscriberId);
       customerIds.push(customerId);
     }

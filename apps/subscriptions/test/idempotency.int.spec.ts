@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { subjects } from '@sva/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, validCpf, type Harness } from './support/harness.ts';
+import { consent } from './support/consent.ts';
 
 describe('retries with an Idempotency-Key (create customer, create service, attach)', () => {
   let h: Harness;
@@ -62,7 +63,7 @@ describe('retries with an Idempotency-Key (create customer, create service, atta
     const pkg = h.catalog.package([{ integrationId: integration.integrationId, productCodes: ['mumo'] }]);
     const { customerId, serviceId } = await h.customerWithService();
     const key = randomUUID();
-    const answers = await Promise.all(Array.from({ length: 6 }, () => h.call('POST', `/v1/services/${serviceId}/packages`, { packageId: pkg.packageId }, { 'idempotency-key': key })));
+    const answers = await Promise.all(Array.from({ length: 6 }, () => h.call('POST', `/v1/services/${serviceId}/packages`, { consent, packageId: pkg.packageId }, { 'idempotency-key': key })));
     expect(answers.map((a) => a.status)).toEqual([201, 201, 201, 201, 201, 201]);
     expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
     expect(answers.filter((a) => a.headers.get('idempotent-replayed') === 'true')).toHaveLength(5);
@@ -76,8 +77,8 @@ describe('retries with an Idempotency-Key (create customer, create service, atta
     const { serviceId } = await h.customerWithService();
     const packageId = randomUUID();
     const key = randomUUID();
-    expect((await h.call('POST', `/v1/services/${serviceId}/packages`, { packageId }, { 'idempotency-key': key })).body).toMatchObject({ code: 'SUBSCRIPTIONS_PACKAGE_UNKNOWN' });
+    expect((await h.call('POST', `/v1/services/${serviceId}/packages`, { consent, packageId }, { 'idempotency-key': key })).body).toMatchObject({ code: 'SUBSCRIPTIONS_PACKAGE_UNKNOWN' });
     h.catalog.package([{ integrationId: integration.integrationId, productCodes: ['mumo'] }], { packageId });
-    expect((await h.call('POST', `/v1/services/${serviceId}/packages`, { packageId }, { 'idempotency-key': key })).status).toBe(201);
+    expect((await h.call('POST', `/v1/services/${serviceId}/packages`, { consent, packageId }, { 'idempotency-key': key })).status).toBe(201);
   });
 });

@@ -2,6 +2,7 @@ import { subjects } from '@sva/contracts';
 import { DAY_MS } from '@sva/kernel';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from './support/harness.ts';
+import { consent } from './support/consent.ts';
 
 /**
  * Packages on services through the operator API (R7–R13), on real PostgreSQL and NATS (or the
@@ -27,10 +28,10 @@ describe('packages on services (R7–R13), through the HTTP API', () => {
     const pkg = h.catalog.package([{ integrationId: integration.integrationId, productCodes: ['mumo'] }], { priceCents: 1_990 });
     const other = h.catalog.package([{ integrationId: integration.integrationId, productCodes: ['kiddle'] }], { priceCents: 2_490 });
     const { customerId, serviceId } = await h.customerWithService();
-    const byDefault = await h.call('POST', `/v1/services/${serviceId}/packages`, { packageId: pkg.packageId });
+    const byDefault = await h.call('POST', `/v1/services/${serviceId}/packages`, { consent, packageId: pkg.packageId });
     expect(byDefault.status).toBe(201);
     expect(byDefault.body).toMatchObject({ priceCents: 1_990, priceOverridden: false, fromPlan: false, trialEndsAt: null });
-    const overridden = await h.call('POST', `/v1/services/${serviceId}/packages`, { packageId: other.packageId, priceCents: 990 }, { 'x-actor': 'joão.operador' });
+    const overridden = await h.call('POST', `/v1/services/${serviceId}/packages`, { consent, packageId: other.packageId, priceCents: 990 }, { 'x-actor': 'joão.operador' });
     expect(overridden.body).toMatchObject({ priceCents: 990, priceOverridden: true });
 
     const changed = await h.call('PATCH', `/v1/services/${serviceId}/packages/${byDefault.body.id}`, { priceCents: 1_500, reason: 'loyalty discount' }, { 'x-actor': 'maria.suporte' });
@@ -52,13 +53,28 @@ describe('packages on services (R7–R13), through the HTTP API', () => {
     });
   });
 
+  it('R19 consent refusal: when a paid package outside the plan is attached without consent, then 400 names the consent field; with it, it is attached', async () => {
+    const integration = await neo();
+    const pkg = h.catalog.package([{ integrationId: integration.integrationId, productCodes: ['mumo'] }], { priceCents: 1_990 });
+    const free = h.catalog.package([{ integrationId: integration.integrationId, productCodes: ['kiddle'] }], { priceCents: 0 });
+    const { serviceId } = await h.customerWithService();
+    const refused = await h.call('POST', `/v1/services/${serviceId}/packages`, { packageId: pkg.packageId });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatchObject({ code: 'SUBSCRIPTIONS_CONSENT_REQUIRED', rule: 'R19', errors: [{ path: 'consent', rule: 'R19' }] });
+    const badChannel = await h.call('POST', `/v1/services/${serviceId}/packages`, { packageId: pkg.packageId, consent: { ...consent, channel: 'email' } });
+    expect(badChannel.status).toBe(400);
+    expect(JSON.stringify(badChannel.body)).toContain('consent.channel');
+    expect((await h.call('POST', `/v1/services/${serviceId}/packages`, { packageId: free.packageId })).status).toBe(201);
+    expect((await h.call('POST', `/v1/services/${serviceId}/packages`, { packageId: pkg.packageId, consent })).status).toBe(201);
+  });
+
   it('R8: when the service plan locks packages, then only its own packages can be attached, and the refusal says why', async () => {
     const integration = await neo();
     const inPlan = h.catalog.package([{ integrationId: integration.integrationId, productCodes: ['mumo'] }], { description: 'Música' });
     const outside = h.catalog.package([{ integrationId: integration.integrationId, productCodes: ['kiddle'] }], { description: 'Kids' });
     const plan = h.catalog.plan([{ packageId: inPlan.packageId, mandatory: false, trialDays: 0 }], { name: 'Fibra 500', lockPackages: true });
     const { serviceId } = await h.customerWithService({ planId: plan.planId });
-    const refused = await h.call('POST', `/v1/services/${serviceId}/packages`, { packageId: outside.packageId });
+    const refused = await h.call('POST', `/v1/services/${serviceId}/packages`, { consent, packageId: outside.packageId });
     expect(refused.status).toBe(422);
     expect(refused.headers.get('content-type')).toContain('application/problem+json');
     expect(refused.body).toMatchObject({
@@ -71,7 +87,7 @@ describe('packages on services (R7–R13), through the HTTP API', () => {
     // The same package on a plan that does not lock is fine.
     const open = h.catalog.plan([], { lockPackages: false });
     const { serviceId: openService } = await h.customerWithService({ planId: open.planId });
-    expect((await h.call('POST', `/v1/services/${openService}/packages`, { packageId: outside.packageId })).status).toBe(201);
+    expect((await h.call('POST', `/v1/services/${openService}/packages`, { consent, packageId: outside.packageId })).status).toBe(201);
   });
 
   it('R11: when a service is created with a plan, then it gets the plan\'s packages, trial ones with an end date = start + trial days', async () => {
@@ -141,16 +157,16 @@ describe('packages on services (R7–R13), through the HTTP API', () => {
     const first = h.catalog.package([{ integrationId: integration.integrationId, productCodes: ['mumo'] }], { description: 'Música' });
     const second = h.catalog.package([{ integrationId: integration.integrationId, productCodes: ['kiddle'] }], { description: 'Kids' });
     const { customerId, serviceId } = await h.customerWithService();
-    expect((await h.call('POST', `/v1/services/${serviceId}/packages`, { packageId: first.packageId })).status).toBe(201);
+    expect((await h.call('POST', `/v1/services/${serviceId}/packages`, { consent, packageId: first.packageId })).status).toBe(201);
     const other = await h.ok('POST', `/v1/customers/${customerId}/services`, { status: 'enabled' });
-    const refused = await h.call('POST', `/v1/services/${other.id}/packages`, { packageId: second.packageId });
+    const refused = await h.call('POST', `/v1/services/${other.id}/packages`, { consent, packageId: second.packageId });
     expect(refused.status).toBe(422);
     expect(refused.body).toMatchObject({ code: 'SUBSCRIPTIONS_SINGLE_PACKAGE', rule: 'R10' });
     expect(refused.body.detail).toContain(`already holds package ${first.packageId} ("Música")`);
     // The same package on a second service is still one package.
-    expect((await h.call('POST', `/v1/services/${other.id}/packages`, { packageId: first.packageId })).status).toBe(201);
+    expect((await h.call('POST', `/v1/services/${other.id}/packages`, { consent, packageId: first.packageId })).status).toBe(201);
     // Twice on the same service is a conflict.
-    expect((await h.call('POST', `/v1/services/${serviceId}/packages`, { packageId: first.packageId })).body).toMatchObject({ status: 409, code: 'SUBSCRIPTIONS_PACKAGE_ALREADY_ATTACHED' });
+    expect((await h.call('POST', `/v1/services/${serviceId}/packages`, { consent, packageId: first.packageId })).body).toMatchObject({ status: 409, code: 'SUBSCRIPTIONS_PACKAGE_ALREADY_ATTACHED' });
   });
 
   it('R10: when many attaches of different packages of a single-package integration race in parallel, then exactly one succeeds', async () => {
@@ -159,7 +175,7 @@ describe('packages on services (R7–R13), through the HTTP API', () => {
     const { customerId, serviceId } = await h.customerWithService();
     const second = await h.ok('POST', `/v1/customers/${customerId}/services`, { status: 'enabled' });
     const answers = await Promise.all(
-      packages.map((pkg, i) => h.call('POST', `/v1/services/${i % 2 ? second.id : serviceId}/packages`, { packageId: pkg.packageId })),
+      packages.map((pkg, i) => h.call('POST', `/v1/services/${i % 2 ? second.id : serviceId}/packages`, { consent, packageId: pkg.packageId })),
     );
     expect(answers.map((a) => a.status).sort()).toEqual([201, 422, 422, 422, 422, 422, 422, 422]);
     expect(answers.filter((a) => a.status === 422).every((a) => a.body.code === 'SUBSCRIPTIONS_SINGLE_PACKAGE')).toBe(true);
@@ -171,7 +187,7 @@ describe('packages on services (R7–R13), through the HTTP API', () => {
     const integration = await neo();
     const pkg = h.catalog.package([{ integrationId: integration.integrationId, productCodes: ['mumo'] }]);
     const { customerId, serviceId } = await h.customerWithService({ status: 'awaiting_installation' });
-    await h.ok('POST', `/v1/services/${serviceId}/packages`, { packageId: pkg.packageId });
+    await h.ok('POST', `/v1/services/${serviceId}/packages`, { consent, packageId: pkg.packageId });
     const state = (record: any) => record?.grants.find((g: any) => g.product === 'mumo')?.state;
     await h.eventually(async () => state(await h.kvRecord(integration.integrationId, customerId)) === 'pending_installation');
     await h.ok('POST', `/v1/services/${serviceId}/status`, { status: 'enabled' });
@@ -198,7 +214,7 @@ describe('packages on services (R7–R13), through the HTTP API', () => {
     const integration = await neo();
     const pkg = h.catalog.package([{ integrationId: integration.integrationId, productCodes: ['mumo'] }]);
     const { customerId, serviceId } = await h.customerWithService();
-    const attached = await h.ok('POST', `/v1/services/${serviceId}/packages`, { packageId: pkg.packageId });
+    const attached = await h.ok('POST', `/v1/services/${serviceId}/packages`, { consent, packageId: pkg.packageId });
     await h.eventually(async () => (await h.kvRecord(integration.integrationId, customerId))?.grants[0]?.state === 'active');
     expect((await h.call('DELETE', `/v1/services/${serviceId}/packages/${attached.id}?reason=asked%20by%20phone`, undefined, { 'x-actor': 'carla' })).status).toBe(204);
     await h.eventually(async () => (await h.kvRecord(integration.integrationId, customerId))?.grants[0]?.state === 'cancelled');
@@ -216,10 +232,10 @@ describe('packages on services (R7–R13), through the HTTP API', () => {
     const kids = h.catalog.package([{ integrationId: integration.integrationId, productCodes: ['kiddle'] }]);
     const { customerId, serviceId } = await h.customerWithService();
     const other = await h.ok('POST', `/v1/customers/${customerId}/services`, { status: 'enabled' });
-    const first = await h.ok('POST', `/v1/services/${serviceId}/packages`, { packageId: music.packageId });
+    const first = await h.ok('POST', `/v1/services/${serviceId}/packages`, { consent, packageId: music.packageId });
     const subscriberId = (await h.eventually(() => h.kvRecord(integration.integrationId, customerId))).subscriberId;
     expect(subscriberId).toMatch(/^[A-Za-z0-9_-]{22}$/);
-    await h.ok('POST', `/v1/services/${other.id}/packages`, { packageId: kids.packageId });
+    await h.ok('POST', `/v1/services/${other.id}/packages`, { consent, packageId: kids.packageId });
     await h.ok('DELETE', `/v1/services/${serviceId}/packages/${first.id}`);
     const record = await h.eventually(async () => {
       const r = await h.kvRecord(integration.integrationId, customerId);
@@ -232,8 +248,8 @@ describe('packages on services (R7–R13), through the HTTP API', () => {
 
   it('when input is malformed or the actor is unacceptable, then the answer is a 4xx problem naming the field, never a 500', async () => {
     const { serviceId } = await h.customerWithService();
-    expect((await h.call('POST', `/v1/services/${serviceId}/packages`, { packageId: 'not-a-uuid' })).body).toMatchObject({ status: 400, code: 'HTTP_VALIDATION_FAILED' });
-    expect((await h.call('POST', `/v1/services/${serviceId}/packages`, { packageId: '00000000-0000-4000-8000-000000000009' })).body).toMatchObject({
+    expect((await h.call('POST', `/v1/services/${serviceId}/packages`, { consent, packageId: 'not-a-uuid' })).body).toMatchObject({ status: 400, code: 'HTTP_VALIDATION_FAILED' });
+    expect((await h.call('POST', `/v1/services/${serviceId}/packages`, { consent, packageId: '00000000-0000-4000-8000-000000000009' })).body).toMatchObject({
       status: 422,
       code: 'SUBSCRIPTIONS_PACKAGE_UNKNOWN',
     });

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyStandingChanges } from '../src/use-cases/standing.ts';
 import { directContext } from './support/direct-context.ts';
 import { startHarness, type Harness } from './support/harness.ts';
+import { consent } from './support/consent.ts';
 
 /** R17: billing-status's standing changes, through the bus, as the standing consumer sees them. */
 describe('payment standing and platform access (R16, R17)', () => {
@@ -34,7 +35,7 @@ describe('payment standing and platform access (R16, R17)', () => {
       { integrationId: notSyncing.integrationId, productCodes: ['kiddle'] },
     ]);
     const { customerId, serviceId } = await h.customerWithService();
-    await h.ok('POST', `/v1/services/${serviceId}/packages`, { packageId: pkg.packageId });
+    await h.ok('POST', `/v1/services/${serviceId}/packages`, { consent, packageId: pkg.packageId });
     await h.eventually(() => h.kvRecord(syncing.integrationId, customerId));
     await h.eventually(() => h.kvRecord(notSyncing.integrationId, customerId));
     return { syncing, notSyncing, customerId, serviceId };

@@ -44,6 +44,11 @@ export const PackageV1 = z.object({
   priceCents: Cents,
   active: z.boolean(),
   grants: z.array(PackageGrantV1),
+  /**
+   * R5, *composição fiscal*: the price split into fiscal items, in cents, adding up to the price.
+   * Billing (R18) splits each line in these proportions. Absent from older publishers.
+   */
+  fiscalComposition: z.array(z.object({ kind: z.string(), serviceCode: z.string(), amountCents: Cents })).optional(),
 });
 export type PackageV1 = z.infer<typeof PackageV1>;
 

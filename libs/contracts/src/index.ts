@@ -9,3 +9,4 @@ export * from './gateway.ts';
 export * from './subscriptions.ts';
 export * from './billing.ts';
 export * from './login-keys.ts';
+export * from './charges.ts';

@@ -49,7 +49,7 @@ export async function seedDemo(urls: { catalog: string; subscriptions: string; g
     authLogin: 'maria.silva',
     authPassword: 'demo-pppoe-password',
   });
-  await call(urls.subscriptions, 'POST', `/v1/services/${service.id}/packages`, { packageId: pkg.id });
+  await call(urls.subscriptions, 'POST', `/v1/services/${service.id}/packages`, { packageId: pkg.id, consent: { channel: 'in_person', at: new Date().toISOString(), by: 'demo' } });
   const held = await call<{ entitlements: Array<{ integrationId: string; subscriberId: string }> }>(urls.subscriptions, 'GET', `/v1/customers/${customer.id}`);
   const subscriberId = held.entitlements.find((e) => e.integrationId === integration.id)?.subscriberId;
   if (!subscriberId) throw new Error('the demo customer got no subscriber id');

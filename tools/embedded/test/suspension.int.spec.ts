@@ -57,7 +57,7 @@ describe('suspension for debt and restoration (R16, R17): from invoice facts to 
     const customerId: string = customer.body.id;
     const service = await call(system.urls.subscriptions, 'POST', `/v1/customers/${customerId}/services`, { status: 'enabled' });
     expect(service.status).toBe(201);
-    expect((await call(system.urls.subscriptions, 'POST', `/v1/services/${service.body.id}/packages`, { packageId: pkg.body.id })).status).toBe(201);
+    expect((await call(system.urls.subscriptions, 'POST', `/v1/services/${service.body.id}/packages`, { packageId: pkg.body.id, consent: { channel: 'in_person', at: '2020-01-01T00:00:00Z', by: 'test operator' } })).status).toBe(201);
     const held = await eventually(async () => {
       const found = (await call(system.urls.subscriptions, 'GET', `/v1/customers/${customerId}`)).body;
       return found.entitlements?.length === 2 ? found : undefined;

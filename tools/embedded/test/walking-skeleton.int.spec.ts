@@ -48,7 +48,7 @@ describe('walking skeleton: from an operator API call to NEO callback', () => {
     expect(customer.body.documentMasked).toBe('***.982.247-**');
     const service = await call(system.urls.subscriptions, 'POST', `/v1/customers/${customer.body.id}/services`, { status: 'enabled' });
     expect(service.status).toBe(201);
-    const attached = await call(system.urls.subscriptions, 'POST', `/v1/services/${service.body.id}/packages`, { packageId: pkg.body.id });
+    const attached = await call(system.urls.subscriptions, 'POST', `/v1/services/${service.body.id}/packages`, { packageId: pkg.body.id, consent: { channel: 'in_person', at: '2020-01-01T00:00:00Z', by: 'test operator' } });
     expect(attached.status).toBe(201);
     expect(attached.body.priceCents).toBe(1990);
 

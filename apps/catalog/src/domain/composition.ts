@@ -1,4 +1,4 @@
-import type { FieldIssue } from '@sva/kernel';
+import { allocateLargestRemainder, type FieldIssue } from '@sva/kernel';
 
 /**
  * R5: a package's *fiscal composition* (composição fiscal): how its price splits into the fiscal
@@ -103,27 +103,15 @@ export function checkComposition(components: readonly CompositionComponent[], pr
  */
 export function resolveComposition(components: readonly CompositionComponent[], priceCents: number): ResolvedComponent[] {
   const fixedCents = components.reduce((sum, c) => sum + ('amountCents' in c.share ? c.share.amountCents : 0), 0);
-  // BigInt: price × basis points may pass 2^53 for very large prices.
-  const rest = BigInt(priceCents - fixedCents);
-  const full = BigInt(FULL_BASIS_POINTS);
-  const floors = new Map<number, { cents: bigint; dropped: bigint }>();
-  let given = 0n;
-  components.forEach((component, index) => {
-    if (!('percent' in component.share)) return;
-    const exact = rest * BigInt(toBasisPoints(component.share.percent) ?? 0);
-    const cents = exact / full;
-    floors.set(index, { cents, dropped: exact % full });
-    given += cents;
+  const percentIndexes = components.flatMap((c, index) => ('percent' in c.share ? [index] : []));
+  const weights = percentIndexes.map((index) => {
+    const share = components[index]?.share;
+    return share && 'percent' in share ? (toBasisPoints(share.percent) ?? 0) : 0;
   });
-  let missing = rest - given;
-  const byDropped = [...floors.entries()].sort(([a, x], [b, y]) => (x.dropped === y.dropped ? a - b : x.dropped > y.dropped ? -1 : 1));
-  for (const [, floor] of byDropped) {
-    if (missing === 0n) break;
-    floor.cents += 1n;
-    missing -= 1n;
-  }
+  const split = percentIndexes.length > 0 ? allocateLargestRemainder(priceCents - fixedCents, weights) : [];
+  const byIndex = new Map(percentIndexes.map((index, i) => [index, split[i] ?? 0]));
   return components.map((component, index) => ({
     ...component,
-    amountCents: 'amountCents' in component.share ? component.share.amountCents : Number(floors.get(index)?.cents ?? 0n),
+    amountCents: 'amountCents' in component.share ? component.share.amountCents : (byIndex.get(index) ?? 0),
   }));
 }

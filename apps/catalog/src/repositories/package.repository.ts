@@ -1,7 +1,7 @@
 import { subjects, type PackageV1 } from '@sva/contracts';
 import { enqueue } from '@sva/outbox';
 import type { Tx } from '../context.ts';
-import type { ComponentKind, CompositionComponent } from '../domain/composition.ts';
+import { resolveComposition, type ComponentKind, type CompositionComponent } from '../domain/composition.ts';
 import { packageNotFound } from '../domain/errors.ts';
 import type { PackageGrant } from '../domain/package.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
@@ -63,7 +63,7 @@ export async function loadPackage(db: Tx, id: string): Promise<CatalogPackage> {
   return found;
 }
 
-/** A package as other services see it (`PackageV1`): the composition is the catalog's own business. */
+/** A package as other services see it (`PackageV1`): the composition resolved to cents at the price (R5, for billing). */
 export function toPackageV1(pkg: CatalogPackage): PackageV1 {
   return {
     packageId: pkg.id,
@@ -72,6 +72,7 @@ export function toPackageV1(pkg: CatalogPackage): PackageV1 {
     priceCents: pkg.priceCents,
     active: pkg.active,
     grants: pkg.grants.map((grant) => ({ integrationId: grant.integrationId, productCodes: [...grant.productCodes] })),
+    fiscalComposition: resolveComposition(pkg.composition, pkg.priceCents).map((c) => ({ kind: c.kind, serviceCode: c.serviceCode, amountCents: c.amountCents })),
   };
 }
 

@@ -52,3 +52,6 @@ export const integrationNotFound = (id: string) =>
 export const subscriberNotFound = (id: string) => new NotFoundError('SUBSCRIPTIONS_SUBSCRIBER_NOT_FOUND', `subscriber ${id} does not exist`);
 export const invalidCursor = () =>
   new ValidationError('SUBSCRIPTIONS_INVALID_CURSOR', 'cursor is not one this API gave out', [{ path: 'query.cursor', message: 'pass the nextCursor of the previous page unchanged' }]);
+/** R19: a paid package outside the plan's mandatory ones needs the customer's consent. */
+export const consentRequired = (path: string, message: string) =>
+  new ValidationError('SUBSCRIPTIONS_CONSENT_REQUIRED', message, [{ path, message, rule: 'R19' }], 'R19');

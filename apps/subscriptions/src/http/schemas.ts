@@ -1,4 +1,4 @@
-import { AuthoriseReasonV1, Cents, Id, GrantState, ProductCode, SubscriberStatus } from '@sva/contracts';
+import { AuthoriseReasonV1, Cents, ConsentV1, Id, GrantState, ProductCode, SubscriberStatus } from '@sva/contracts';
 import { z } from 'zod';
 import { HISTORY_ACTIONS } from '../domain/history.ts';
 import { SERVICE_STATUSES } from '../domain/service-status.ts';
@@ -72,6 +72,9 @@ export const StatusBody = z.object({
 export const AttachBody = z.object({
   packageId: Id,
   priceCents: Cents.optional().describe('R7: a price for this customer; without it the attachment follows the catalog package price'),
+  consent: ConsentV1.optional().describe(
+    "R19: the customer's consent to this charge. Required for a paid package (price above 0) that is not mandatory in the service plan; mandatory plan packages take the plan contract's.",
+  ),
 });
 
 export const PriceBody = z.object({

@@ -50,6 +50,7 @@ export function serviceRoutes(app: HttpApp, ctx: SubscriptionsContext): void {
         'Takes the package price unless priceCents is given (R7). Refusals name the rule:',
         '- SUBSCRIPTIONS_PACKAGE_LOCKED_BY_PLAN (R8): the service plan locks packages and this one is not in it ("my package does not show up");',
         '- SUBSCRIPTIONS_SINGLE_PACKAGE (R10): the integration allows one package per customer and the customer holds another;',
+        '- SUBSCRIPTIONS_CONSENT_REQUIRED (R19, 400): a paid package outside the plan\'s mandatory ones needs `consent` (channel, at, by, optional reference);',
         '- SUBSCRIPTIONS_PACKAGE_ALREADY_ATTACHED, SUBSCRIPTIONS_SERVICE_CANCELLED, SUBSCRIPTIONS_PACKAGE_INACTIVE / _UNKNOWN.',
         'Safe to retry with an Idempotency-Key.',
       ].join('\n'),

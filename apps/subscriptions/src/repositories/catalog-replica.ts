@@ -23,7 +23,14 @@ export async function keepIntegration(tx: Tx, integration: IntegrationChangedV1)
 
 /** Keep a package as announced, unless a newer version is already kept. Returns true when it changed. */
 export async function keepPackage(tx: Tx, pkg: PackageV1): Promise<boolean> {
-  const data = { description: pkg.description, priceCents: pkg.priceCents, active: pkg.active, grants: pkg.grants, version: pkg.version };
+  const data = {
+    description: pkg.description,
+    priceCents: pkg.priceCents,
+    active: pkg.active,
+    grants: pkg.grants,
+    fiscalComposition: pkg.fiscalComposition ?? [],
+    version: pkg.version,
+  };
   const updated = await tx.knownPackage.updateMany({ where: { id: pkg.packageId, version: { lt: pkg.version } }, data });
   if (updated.count > 0) return true;
   const created = await tx.knownPackage.createMany({ data: [{ id: pkg.packageId, ...data }], skipDuplicates: true });

@@ -2,6 +2,7 @@ import type { SubscriptionsContext } from '../context.ts';
 import {
   attachmentDetached,
   attachmentNotFound,
+  consentRequired,
   mandatoryPackage,
   packageAlreadyAttached,
   packageInactive,
@@ -18,12 +19,16 @@ import { forSinglePackage, heldForSinglePackage, singlePackageIntegrations } fro
 import { actorOf, runCommand, type CommandOptions } from './command.ts';
 import { toAttachment, type Attachment } from './attachment.ts';
 import { lockService } from '../repositories/locks.ts';
+import { consentForAttachment, type ConsentInput } from '../billing/domain/consent.ts';
+import { consentColumns } from '../billing/repositories/consent-columns.ts';
 
 export interface AttachPackageInput {
   readonly serviceId: string;
   readonly packageId: string;
   /** R7: overrides the package price for this attachment. */
   readonly priceCents?: number | undefined;
+  /** R19: the customer's consent; required for a paid package outside the plan's mandatory ones. */
+  readonly consent?: ConsentInput | undefined;
 }
 
 /** The plan a service runs on, from the catalog (replica first), or `null` without one. */
@@ -39,7 +44,8 @@ async function planOfService(ctx: SubscriptionsContext, serviceId: string): Prom
  * integration it grants allows a single package and the customer already holds another — under
  * the customer lock, so concurrent attaches cannot both pass. R12, R13: the customer gets a
  * subscriber id on each granted integration and, when the service is enabled, becomes entitled —
- * published in the same transaction.
+ * published in the same transaction. R19: a paid package outside the plan's mandatory ones is
+ * refused without the customer's consent, which is stored with the attachment.
  */
 export async function attachPackage(ctx: SubscriptionsContext, input: AttachPackageInput, options: CommandOptions = {}): Promise<Attachment> {
   const pkg = await ctx.catalog.getPackage(input.packageId);
@@ -48,12 +54,15 @@ export async function attachPackage(ctx: SubscriptionsContext, input: AttachPack
   // Make sure every granted integration is known before the transaction (may ask the catalog).
   for (const grant of pkg.grants) await ctx.catalog.getIntegration(grant.integrationId);
   const plan = await planOfService(ctx, input.serviceId);
+  const priceCents = input.priceCents ?? pkg.priceCents;
 
   return runCommand(ctx, options, async (tx) => {
     const service = await lockService(tx, input.serviceId);
     if (service.status === 'cancelled') throw serviceCancelled(service.id);
     const refusedByPlan = checkPlanAllowsPackage(plan, { id: pkg.packageId, description: pkg.description });
     if (refusedByPlan) throw packageLockedByPlan(refusedByPlan.message);
+    const agreed = consentForAttachment(plan, pkg.packageId, priceCents, input.consent, ctx.clock.now());
+    if ('refused' in agreed) throw consentRequired(agreed.refused.path, agreed.refused.message);
     const twice = await tx.servicePackage.count({ where: { serviceId: service.id, packageId: pkg.packageId, detachedAt: null } });
     if (twice > 0) throw packageAlreadyAttached(pkg.packageId, service.id);
     const candidate = forSinglePackage(pkg);
@@ -68,9 +77,10 @@ export async function attachPackage(ctx: SubscriptionsContext, input: AttachPack
         id: ctx.newId(),
         serviceId: service.id,
         packageId: pkg.packageId,
-        priceCents: input.priceCents ?? pkg.priceCents,
+        priceCents,
         priceOverridden: input.priceCents !== undefined,
         attachedAt: now,
+        ...consentColumns(agreed.consent),
       },
     });
     await recordHistory(tx, {

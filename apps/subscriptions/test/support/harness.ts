@@ -113,7 +113,7 @@ export interface Harness {
   readonly bus: Bus;
   /** Where the database runs: replicas need a real server (embedded PGlite serves one connection). */
   readonly databaseSource: 'env' | 'container' | 'embedded';
-  /** The service's database, for tests that inject a fault into it (a trigger). */
+  /** The service's database, for tests that inject a fault (a trigger) or change a row no API changes. */
   readonly databaseUrl: string;
   readonly catalog: FakeCatalog;
   readonly onNats: boolean;

@@ -1,0 +1,116 @@
+import { subjects } from '@sva/contracts';
+import { FixedClock } from '@sva/kernel';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { consent } from './support/consent.ts';
+import { API_KEY, startHarness, type Harness } from './support/harness.ts';
+
+/**
+ * Billing lines per competência (R18–R20) through the HTTP API, on real PostgreSQL and NATS (or
+ * the embedded equivalents): preview, close, refusals, export, a customer's charges, and the
+ * adjustment a later change to a closed month produces. Needs a PostgreSQL server (DATABASE_URL):
+ * the test opens its own connection to make a data correction, which embedded PGlite (one
+ * connection) cannot serve beside the service.
+ */
+describe.runIf(process.env['DATABASE_URL'])('billing lines (R18–R20), through the HTTP API', () => {
+  let h: Harness;
+  let db: pg.Client;
+  const clock = new FixedClock('2026-11-10T15:00:00Z'); // 10 November, 12:00 in São Paulo
+
+  beforeAll(async () => {
+    h = await startHarness({ clock });
+    db = new pg.Client({ connectionString: h.databaseUrl });
+    await db.connect();
+    console.info(`billing.int.spec on ${h.label}`);
+  });
+  afterAll(async () => {
+    await db?.end();
+    await h?.stop();
+  });
+
+  it('R18, R19, R20: when a month with a mid-month attach, a price override and a benefit is closed, then its lines are final, announced, exported, and a later change becomes an adjustment next month', async () => {
+    const integration = h.catalog.integration();
+    await h.catalog.announce(subjects.catalog.integrationChanged, integration);
+    const grants = (code: string) => [{ integrationId: integration.integrationId, productCodes: [code] }];
+    const music = h.catalog.package(grants('mumo'), {
+      description: 'Música',
+      priceCents: 3_000,
+      fiscalComposition: [{ kind: 'scm', serviceCode: '0105', amountCents: 1_200 }, { kind: 'sva', serviceCode: '1.09', amountCents: 1_800 }],
+    });
+    const kids = h.catalog.package(grants('kiddle'), { description: 'Kids', priceCents: 2_000 });
+    const benefit = h.catalog.package(grants('leiturinha'), { description: 'Leitura (benefício)', priceCents: 0 });
+    const { customerId, serviceId } = await h.customerWithService({}, { code: 'C-77' });
+    const attached = await h.ok('POST', `/v1/services/${serviceId}/packages`, { packageId: music.packageId, consent });
+    await h.ok('POST', `/v1/services/${serviceId}/packages`, { packageId: kids.packageId, priceCents: 1_500, consent });
+    await h.ok('POST', `/v1/services/${serviceId}/packages`, { packageId: benefit.packageId });
+
+    // Open month: a preview. 10 → 30 November is 21 of 30 days.
+    const preview = await h.ok('GET', `/v1/billing/lines?period=2026-11&customerId=${customerId}`);
+    const byPackage = (items: any[], id: string) => items.filter((l) => l.packageId === id);
+    expect(byPackage(preview.items, music.packageId)).toMatchObject([
+      { kind: 'charge', customerCode: 'C-77', days: 21, unitPriceCents: 3_000, amountCents: 2_100, billable: true, consent: { source: 'customer', channel: 'in_person', reference: 'test-contract' } },
+    ]);
+    expect(byPackage(preview.items, music.packageId)[0].fiscalItems).toEqual([
+      { kind: 'scm', serviceCode: '0105', amountCents: 840 },
+      { kind: 'sva', serviceCode: '1.09', amountCents: 1_260 },
+    ]);
+    expect(byPackage(preview.items, kids.packageId)).toMatchObject([{ unitPriceCents: 1_500, amountCents: 1_050, billable: true }]);
+    expect(byPackage(preview.items, benefit.packageId)).toMatchObject([{ amountCents: 0, billable: false, notBillableReason: 'zero_value', consent: null }]);
+    expect((await h.ok('GET', `/v1/billing/lines?period=2026-11&customerId=${customerId}&billable=false`)).items).toHaveLength(1);
+    const firstPage = await h.ok('GET', `/v1/billing/lines?period=2026-11&customerId=${customerId}&limit=2`);
+    const secondPage = await h.ok('GET', `/v1/billing/lines?period=2026-11&customerId=${customerId}&limit=2&cursor=${firstPage.nextCursor}`);
+    expect([...firstPage.items, ...secondPage.items].map((l: any) => l.id)).toEqual(preview.items.map((l: any) => l.id));
+    expect(secondPage.nextCursor).toBeNull();
+
+    // A month that has not ended cannot be closed.
+    clock.set('2026-12-02T15:00:00Z');
+    expect((await h.call('POST', '/v1/billing/periods/2026-12/close')).body).toMatchObject({ status: 409, code: 'SUBSCRIPTIONS_BILLING_PERIOD_NOT_ENDED' });
+    expect((await h.call('POST', '/v1/billing/periods/2026-13/close')).status).toBe(400);
+
+    // Close, idempotently.
+    const closed = await h.call('POST', '/v1/billing/periods/2026-11/close', undefined, { 'idempotency-key': 'close-2026-11' });
+    expect(closed.status).toBe(200);
+    expect(closed.body.totals).toEqual({
+      lines: 3,
+      billableLines: 2,
+      billableCents: 3_150,
+      byFiscalCode: [{ kind: 'scm', serviceCode: '0105', amountCents: 840 }, { kind: 'sva', serviceCode: '1.09', amountCents: 2_310 }],
+    });
+    const replayed = await h.call('POST', '/v1/billing/periods/2026-11/close', undefined, { 'idempotency-key': 'close-2026-11' });
+    expect(replayed.body).toEqual(closed.body);
+    expect(replayed.headers.get('idempotent-replayed')).toBe('true');
+    expect((await h.call('POST', '/v1/billing/periods/2026-11/close')).body).toMatchObject({ status: 409, code: 'SUBSCRIPTIONS_BILLING_PERIOD_CLOSED' });
+    expect(await h.ok('GET', '/v1/billing/periods/2026-11')).toMatchObject({ status: 'closed', totals: closed.body.totals });
+    const sent = async (subject: string) => Number((await db.query('SELECT count(*) AS n FROM outbox_message WHERE destination = $1', [subject])).rows[0].n);
+    expect(await sent(subjects.subscriptions.billingPeriodClosed)).toBe(1);
+    expect(await sent(subjects.subscriptions.billingLineClosed)).toBe(3);
+
+    // The closed lines keep their ids, amounts, and are exported.
+    const final = await h.ok('GET', `/v1/billing/lines?period=2026-11&customerId=${customerId}`);
+    expect(final.items.map((l: any) => [l.id, l.amountCents])).toEqual(preview.items.map((l: any) => [l.id, l.amountCents]));
+    const ndjson = await fetch(`${h.url}/v1/billing/periods/2026-11/export?format=ndjson`, { headers: { authorization: `Bearer ${API_KEY}` } });
+    expect(ndjson.headers.get('content-type')).toContain('application/x-ndjson');
+    const exported = (await ndjson.text()).trim().split('\n').map((line) => JSON.parse(line));
+    expect(exported.map((l) => l.id).sort()).toEqual(preview.items.map((l: any) => l.id).sort());
+    const csv = await fetch(`${h.url}/v1/billing/periods/2026-11/export?format=csv`, { headers: { authorization: `Bearer ${API_KEY}` } });
+    const bytes = new Uint8Array(await csv.arrayBuffer());
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const text = new TextDecoder().decode(bytes.slice(3));
+    expect(text.split('\r\n')[0]).toMatch(/^line_id;period;kind;customer_id;/);
+    expect(text).toContain(';30,00;21,00;true;;scm:0105=8,40|sva:1.09=12,60;customer;in_person;');
+    expect(text.trim().split('\r\n')).toHaveLength(4);
+
+    // A detach back-dated into the closed month (an operator's data correction): the closed line
+    // stays, and December gets a credit naming it (10 → 19 November: 10 days = 1000, billed 2100).
+    await db.query("UPDATE service_package SET detached_at = '2026-11-20T15:00:00Z', detach_reason = 'detached' WHERE id = $1", [attached.id]);
+    const musicLine = byPackage(final.items, music.packageId)[0];
+    expect(byPackage((await h.ok('GET', `/v1/billing/lines?period=2026-11&customerId=${customerId}`)).items, music.packageId)[0].amountCents).toBe(2_100);
+    const december = await h.ok('GET', `/v1/customers/${customerId}/charges?period=2026-12`);
+    expect(december.items.filter((l: any) => l.kind === 'adjustment')).toMatchObject([
+      { period: '2026-12', amountCents: -1_100, correctsLineId: musicLine.id, correctsPeriod: '2026-11', fiscalItems: [{ amountCents: -440 }, { amountCents: -660 }] },
+    ]);
+    expect(byPackage(december.items, music.packageId).filter((l: any) => l.kind === 'charge')).toEqual([]);
+    expect(december.totals.billableCents).toBe(1_500 - 1_100);
+    expect((await h.call('GET', `/v1/customers/00000000-0000-4000-8000-000000000001/charges?period=2026-12`)).status).toBe(404);
+  });
+});
