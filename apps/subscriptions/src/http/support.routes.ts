@@ -1,11 +1,22 @@
 import type { HttpApp } from '@sva/service-kit';
 import type { SubscriptionsContext } from '../context.ts';
 import { activeSubscribersReport } from '../use-cases/decisions.ts';
-import { explainForSubscriber } from '../use-cases/explain.ts';
-import { ActiveSubscribersReport, ExplanationResource, ReportQuery, SubscriberExplainQuery, SubscriberParams } from './schemas.ts';
+import { explainForSubscriber, explainLanguage } from '../use-cases/explain.ts';
+import { lookupSubscriber } from '../use-cases/subscribers.ts';
+import { ActiveSubscribersReport, ExplanationResource, ReportQuery, SubscriberExplainQuery, SubscriberParams, SubscriberResource } from './schemas.ts';
 
 /** The support view by subscriber id (what NEO reports), and the monthly report. */
 export function supportRoutes(app: HttpApp, ctx: SubscriptionsContext): void {
+  app.get('/v1/subscribers/:subscriberId', {
+    schema: {
+      tags: ['support'],
+      summary: 'Who a subscriber id is (R13): the customer, the integration, the services',
+      description: 'For support on the phone with a subscriber id NEO reported: the customer (document masked), the integration the id belongs to, and the services by plan and login.',
+      params: SubscriberParams,
+      response: { 200: SubscriberResource },
+    },
+  }, async (request) => lookupSubscriber(ctx, request.params.subscriberId));
+
   app.get('/v1/subscribers/:subscriberId/explain', {
     schema: {
       tags: ['support'],
@@ -14,7 +25,7 @@ export function supportRoutes(app: HttpApp, ctx: SubscriptionsContext): void {
       querystring: SubscriberExplainQuery,
       response: { 200: ExplanationResource },
     },
-  }, async (request) => explainForSubscriber(ctx, request.params.subscriberId, request.query.product));
+  }, async (request) => explainForSubscriber(ctx, request.params.subscriberId, request.query.product, explainLanguage(request.query.lang, request.headers['accept-language'])));
 
   app.get('/v1/reports/active-subscribers', {
     schema: {
