@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import type { Bus } from '@sva/bus';
 import { streams } from '@sva/contracts';
 import { createPrismaClient } from '@sva/db';
-import { systemClock, type Clock } from '@sva/kernel';
+import { systemClock, type Clock, type ScheduledJobs } from '@sva/kernel';
 import { OutboxRelay } from '@sva/outbox';
 import { busCheck, createHttpApp, createLogger, databaseCheck, openBus, readinessOf, serviceHost, type Logger, type Service } from '@sva/service-kit';
 import type { BillingConfig } from './config.ts';
@@ -20,6 +20,8 @@ export interface BillingDependencies {
   readonly bus?: Bus;
   readonly clock?: Clock;
   readonly logger?: Logger;
+  /** Where its time-driven work is registered, for whoever moves the clock to run it at once (the demo clock). */
+  readonly jobs?: ScheduledJobs;
 }
 
 export const BILLING_VERSION = '0.1.0';
@@ -73,6 +75,7 @@ export async function buildBillingService(config: BillingConfig, deps: BillingDe
     http: config.http,
   });
   const scheduler = evaluationScheduler(ctx, logger, config.schedulerIntervalMs);
+  deps.jobs?.register('billing: daily evaluation and trust-unblock expiry', () => scheduler.runNow());
   invoiceRoutes(app, ctx);
   standingRoutes(app, ctx, { launchEvaluation: scheduler.launch });
   settingsRoutes(app, ctx);

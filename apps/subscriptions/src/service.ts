@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Bus } from '@sva/bus';
 import { streams } from '@sva/contracts';
 import { createPrismaClient } from '@sva/db';
-import { systemClock, type Clock } from '@sva/kernel';
+import { systemClock, type Clock, type ScheduledJobs } from '@sva/kernel';
 import { OutboxRelay } from '@sva/outbox';
 import { busCheck, createHttpApp, createLogger, databaseCheck, openBus, readinessOf, serviceHost, type Logger, type Service } from '@sva/service-kit';
 import { subscriptionsDefaults, type SubscriptionsConfig } from './config.ts';
@@ -31,6 +31,8 @@ export interface SubscriptionsDependencies {
   readonly bus?: Bus;
   readonly clock?: Clock;
   readonly logger?: Logger;
+  /** Where its time-driven work is registered, for whoever moves the clock to run it at once (the demo clock). */
+  readonly jobs?: ScheduledJobs;
 }
 
 export const SUBSCRIPTIONS_VERSION = '0.1.0';
@@ -67,12 +69,17 @@ export async function buildSubscriptionsService(config: SubscriptionsConfig, dep
     kickRefresh: () => refresh.kick(),
   };
   const refresh = periodicWorker('entitlement-refresh', 1_000, logger, async () => (await drainRefreshQueue(ctx)) > 0);
-  const trialExpiry = periodicWorker('trial-expiry', config.trialSweepIntervalMs ?? subscriptionsDefaults.trialSweepIntervalMs, logger, async () => {
+  const sweepTrials = async () => {
     const report = await expireTrials(ctx);
     if (report.queued + report.closed + report.removedDirectly + report.removedAfterExclusion > 0) logger.info(report, 'trials expired');
     if (report.failed > 0) logger.warn(report, 'trial expiry failed for some customers; they are retried with backoff (GET /v1/trial-expiry/failures)');
     // More due customers than one pass takes: go again (unless all were busy, then wait).
     return report.customers >= 500 && report.busy < report.customers;
+  };
+  const trialExpiry = periodicWorker('trial-expiry', config.trialSweepIntervalMs ?? subscriptionsDefaults.trialSweepIntervalMs, logger, sweepTrials);
+  deps.jobs?.register('subscriptions: trial sweep (R11)', async () => {
+    while (await sweepTrials());
+    ctx.kickRefresh();
   });
   // R14: verifiers stored before binding existed are bound in batches (and their records republished).
   const rebind = periodicWorker('rebind-verifiers', 10 * 60_000, logger, async () => {

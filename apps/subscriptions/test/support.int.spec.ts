@@ -29,11 +29,25 @@ describe('support views: explain (R15), customers, history, OpenAPI', () => {
     expect(explained).toMatchObject({ customerId, product: 'kiddle', allowed: false });
     expect(explained.answers.find((a: any) => a.integrationId === integration.integrationId)).toMatchObject({ subscriberId, reason: 'not_subscribed' });
     expect(explained.summary).toContain(`package ${kids.packageId} ("Kids") is not in plan ${plan.planId} ("Fibra 500") and the plan locks packages`);
-    expect(explained.summary).toContain(`service ${serviceId} (login maria.pppoe)`);
+    expect(explained.summary).toContain('the service "Fibra 500" (login maria.pppoe)');
 
     const allowed = await h.ok('GET', `/v1/subscribers/${subscriberId}/explain?product=mumo`);
     expect(allowed).toMatchObject({ allowed: true, answers: [{ reason: 'subscribed', gatewayView: { reason: 'subscribed' } }] });
-    expect(allowed.summary).toBe(`allowed: service ${serviceId} (login maria.pppoe) is enabled and holds package "Música" (${music.packageId}), which grants mumo`);
+    expect(allowed.summary).toBe('allowed: the service "Fibra 500" (login maria.pppoe) is enabled and holds package "Música", which grants mumo');
+    // The console's language, by query or Accept-Language; the reason code does not change.
+    const portuguese = 'liberado: o serviço "Fibra 500" (login maria.pppoe) está habilitado e tem o pacote "Música", que dá mumo';
+    expect((await h.ok('GET', `/v1/subscribers/${subscriberId}/explain?product=mumo&lang=pt-BR`)).summary).toBe(portuguese);
+    const byHeader = await h.call('GET', `/v1/subscribers/${subscriberId}/explain?product=mumo`, undefined, { 'accept-language': 'pt-BR,pt;q=0.9,en;q=0.5' });
+    expect(byHeader.body).toMatchObject({ summary: portuguese, answers: [{ reason: 'subscribed' }] });
+
+    // Who the subscriber id NEO reports is.
+    expect(await h.ok('GET', `/v1/subscribers/${subscriberId}`)).toMatchObject({
+      subscriberId,
+      integrationId: integration.integrationId,
+      customer: { id: customerId, delinquent: false },
+      services: [{ id: serviceId, status: 'enabled', login: 'maria.pppoe', planId: plan.planId, planName: 'Fibra 500' }],
+    });
+    expect((await h.call('GET', '/v1/subscribers/nobody-0123456')).body).toMatchObject({ status: 404, code: 'SUBSCRIPTIONS_SUBSCRIBER_NOT_FOUND' });
 
     const onlyThis = await h.ok('GET', `/v1/customers/${customerId}/explain?product=mumo&integrationId=${integration.integrationId}`);
     expect(onlyThis.answers).toHaveLength(1);
@@ -96,6 +110,7 @@ describe('support views: explain (R15), customers, history, OpenAPI', () => {
       '/v1/services/{id}/packages',
       '/v1/services/{id}/packages/{attachmentId}',
       '/v1/subscribers/{subscriberId}/explain',
+      '/v1/subscribers/{subscriberId}',
       '/v1/reports/active-subscribers',
     ]) {
       expect(paths).toContain(path);

@@ -23,3 +23,23 @@ export class FixedClock implements Clock {
 }
 
 export const DAY_MS = 86_400_000;
+
+/**
+ * A clock that follows real time from an offset an operator moves forward (the embedded
+ * system's demo clock): time keeps flowing between moves, and never goes back.
+ */
+export class MovableClock implements Clock {
+  #offsetMs = 0;
+  now(): Date {
+    return new Date(Date.now() + this.#offsetMs);
+  }
+  /** Move forward by `ms` (≥ 0). */
+  advance(ms: number): void {
+    if (!Number.isFinite(ms) || ms < 0) throw new RangeError('a clock only moves forward');
+    this.#offsetMs += ms;
+  }
+  /** How far ahead of real time it is. */
+  get offsetMs(): number {
+    return this.#offsetMs;
+  }
+}

@@ -82,10 +82,37 @@ export async function waitUntilAuthorised(demo: DemoData, timeoutMs = 10_000): P
   }
 }
 
-/** The two curls the README shows, for this run's callback URL. */
-export function demoCurls(demo: DemoData): string {
+/** NEO's two calls as the README shows them (after `source .data/demo.env`). */
+export function demoCurls(): string {
   return [
-    `curl -s -X POST '${demo.callbackUrl}/identify' -H 'content-type: application/json' -d '{"login":"${demo.cpf}","password":"${demo.cpf}"}'`,
-    `curl -s '${demo.callbackUrl}/authorise?subscriber_id=${demo.subscriberId}&product=${demo.product}'`,
+    `curl -s -X POST "$CALLBACK_URL/identify" -H 'content-type: application/json' -d '{"login":"${DEMO_CPF}","password":"${DEMO_CPF}"}'`,
+    `curl -s "$CALLBACK_URL/authorise?subscriber_id=$SUBSCRIBER_ID&product=mumo"`,
   ].join('\n');
+}
+
+/**
+ * The demo's values as a file the shell can source (`source .data/demo.env`), so the README's
+ * curls run as written. It holds the operator API key and the callback secret: written 0600.
+ */
+export function demoEnvFile(demo: DemoData, urls: { catalog: string; subscriptions: string; billing: string; gateway: string; demoClock?: string }, apiKey: string): string {
+  const values: Record<string, string> = {
+    API_KEY: apiKey,
+    CATALOG_URL: urls.catalog,
+    SUBSCRIPTIONS_URL: urls.subscriptions,
+    BILLING_URL: urls.billing,
+    GATEWAY_URL: urls.gateway,
+    ...(urls.demoClock ? { DEMO_CLOCK_URL: urls.demoClock } : {}),
+    CALLBACK_URL: demo.callbackUrl,
+    INTEGRATION_ID: demo.integrationId,
+    PACKAGE_ID: demo.packageId,
+    CUSTOMER_ID: demo.customerId,
+    SERVICE_ID: demo.serviceId,
+    SUBSCRIBER_ID: demo.subscriberId,
+    DEMO_CPF: demo.cpf,
+    PRODUCT: demo.product,
+  };
+  const quote = (value: string) => `'${value.replaceAll("'", `'\\''`)}'`;
+  return `# Written by npm start: source it to use the README's curls.\n${Object.entries(values)
+    .map(([name, value]) => `export ${name}=${quote(value)}`)
+    .join('\n')}\n`;
 }

@@ -9,7 +9,7 @@
  * - The demo (a NEO integration, a package, a customer) is seeded on the first run or with `--seed`.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { migrationsDir as billingMigrations } from '@sva/billing-status';
@@ -17,15 +17,15 @@ import { connectNatsBus, createMemoryBus, type Bus } from '@sva/bus';
 import { migrationsDir as catalogMigrations } from '@sva/catalog';
 import { applyMigrations, ensureDatabase, startEmbeddedPostgres } from '@sva/db';
 import { startNeoSimulator } from '@sva/neo-simulator';
-import { env, parseEnv, type DatabaseConfig } from '@sva/service-kit';
+import { env, parseEnv } from '@sva/service-kit';
 import { migrationsDir as subscriptionsMigrations } from '@sva/subscriptions';
 import { z } from 'zod';
-import { demoCurls, seedDemo, waitUntilAuthorised, type DemoData } from './demo.ts';
-import { DEFAULT_PORTS, startSystem, type SystemSecrets } from './system.ts';
+import { createDemoClock, demoClockRefusal } from './demo-clock.ts';
+import { demoCurls, demoEnvFile, seedDemo, waitUntilAuthorised, type DemoData } from './demo.ts';
+import { startSystem, type EmbeddedDatabase, type SystemSecrets } from './system.ts';
 
 const Env = z.object({
   SVA_DATA_DIR: z.string().default('.data'),
-  LOG_LEVEL: env.logLevel().default('warn'),
   NATS_URL: env.natsUrl().optional(),
   BUS_PREFIX: z.string().optional(),
   CATALOG_DATABASE_URL: env.postgresUrl().optional(),
@@ -35,6 +35,9 @@ const Env = z.object({
   NEO_CLIENT_ID: z.string().default('demo'),
   NEO_CLIENT_SECRET: z.string().default('demo-secret'),
   NEO_SIMULATOR_PORT: env.port(3010),
+  /** Reserved for the operator console (served by this process once it exists). */
+  CONSOLE_PORT: env.port(3000),
+  /** Default of every `*_HOST` not set. */
   HOST: z.string().default('127.0.0.1'),
 });
 
@@ -42,15 +45,21 @@ const stops: Array<() => Promise<unknown>> = [];
 
 async function main(): Promise<void> {
   const config = parseEnv(Env);
+  let demoClock;
+  if (process.argv.includes('--demo-clock')) {
+    const refusal = demoClockRefusal(process.env);
+    if (refusal) throw new Error(`--demo-clock refused: ${refusal}. The demo clock moves time for every service; it is for local demos and training only.`);
+    demoClock = createDemoClock();
+  }
   const dataDir = path.resolve(config.SVA_DATA_DIR);
   await mkdir(dataDir, { recursive: true });
   const secrets = await loadOrCreateSecrets(path.join(dataDir, 'secrets.json'));
 
-  const database = async (name: string, url: string | undefined, migrationsDir: string): Promise<DatabaseConfig> => {
+  const database = async (name: string, url: string | undefined, migrationsDir: string): Promise<EmbeddedDatabase> => {
     if (url) {
       await ensureDatabase(url);
       await applyMigrations({ url, migrationsDir });
-      return { url, poolMax: 10 };
+      return { url }; // its pool size: <SERVICE>_DATABASE_POOL_MAX
     }
     const embedded = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'pg', name), port: 0, host: '127.0.0.1' });
     stops.push(() => embedded.stop());
@@ -70,7 +79,10 @@ async function main(): Promise<void> {
 
   let neo = { baseUrl: config.NEO_BASE_URL ?? '', clientId: config.NEO_CLIENT_ID, clientSecret: config.NEO_CLIENT_SECRET };
   if (!config.NEO_BASE_URL) {
-    const simulator = await startNeoSimulator({ host: config.HOST, port: config.NEO_SIMULATOR_PORT, clientId: neo.clientId, clientSecret: neo.clientSecret });
+    const simulator = await startNeoSimulator({ host: config.HOST, port: config.NEO_SIMULATOR_PORT, clientId: neo.clientId, clientSecret: neo.clientSecret }).catch((error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+      throw new Error(`NEO simulator: port ${config.NEO_SIMULATOR_PORT} is already in use; set NEO_SIMULATOR_PORT to a free port (0 picks one)`, { cause: error });
+    });
     stops.push(() => simulator.stop());
     neo = { ...neo, baseUrl: simulator.url };
   }
@@ -79,9 +91,8 @@ async function main(): Promise<void> {
     bus,
     databases,
     secrets,
-    ports: DEFAULT_PORTS,
     host: config.HOST,
-    logLevel: config.LOG_LEVEL,
+    ...(demoClock ? { demoClock } : {}),
     // The in-process bus starts empty: rebuild its copy of integrations and entitlements from the databases.
     republishOnStart: !config.NATS_URL,
   });
@@ -96,6 +107,9 @@ async function main(): Promise<void> {
     demo = JSON.parse(await readFile(demoFile, 'utf8')) as DemoData;
     await waitUntilAuthorised(demo);
   }
+  const demoEnv = path.join(dataDir, 'demo.env');
+  await writeFile(demoEnv, demoEnvFile(demo, system.urls, secrets.apiKey), { mode: 0o600 });
+  await chmod(demoEnv, 0o600);
 
   process.stdout.write(
     [
@@ -105,6 +119,7 @@ async function main(): Promise<void> {
       `  subscriptions  ${system.urls.subscriptions}`,
       `  billing-status ${system.urls.billing}`,
       `  neo-gateway    ${system.urls.gateway}`,
+      ...(system.urls.demoClock ? [`  demo clock     ${system.urls.demoClock}   (POST /v1/demo-clock/advance {"days":1}; time-driven jobs run at once)`] : []),
       `  NEO platform   ${neo.baseUrl}${config.NEO_BASE_URL ? '' : ' (simulator)'}`,
       `  bus            ${config.NATS_URL ? `NATS ${config.NATS_URL}` : 'in-process'}`,
       `  data           ${dataDir}`,
@@ -112,8 +127,9 @@ async function main(): Promise<void> {
       `Operator API key (Authorization: Bearer …): ${secrets.apiKey}`,
       '',
       `Demo integration callback URL (NEO calls this): ${demo.callbackUrl}`,
-      'Try NEO\'s two calls:',
-      demoCurls(demo),
+      `The demo's values (API key, callback URL, subscriber id…): source ${path.relative(process.cwd(), demoEnv) || demoEnv}`,
+      'then try NEO\'s two calls:',
+      demoCurls(),
       '',
       'Ctrl-C stops.',
       '',

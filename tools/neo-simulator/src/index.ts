@@ -10,3 +10,4 @@ export {
   type NeoSimulatorOptions,
 } from './simulator.ts';
 export { parseProductsFile, ProductsFileError } from './products-file.ts';
+export * from './neo-client.ts';

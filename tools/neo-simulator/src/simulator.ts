@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /** A product as NEO lists it: `code` is the platform's own identifier, `name` is for people. */
 export interface NeoProduct {
@@ -213,6 +213,18 @@ export async function startNeoSimulator(options: NeoSimulatorOptions = {}): Prom
     }
   });
 
+  controlRoutes(app, {
+    products: () => products,
+    setProducts: (next) => {
+      products = next;
+    },
+    setFault: (next, times) => {
+      fault = next;
+      faultRemaining = next === null ? null : times;
+    },
+    fault: () => ({ fault, remaining: faultRemaining }),
+  });
+
   await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
   const address = app.server.address() as AddressInfo;
 
@@ -234,6 +246,77 @@ export async function startNeoSimulator(options: NeoSimulatorOptions = {}): Prom
       await app.close();
     },
   };
+}
+
+/** Names the control API accepts for the next failure: NEO's faults, and the plain words for three of them. */
+const FAILURE_ALIASES: Readonly<Record<string, NeoFault>> = { 'bad-credentials': 'unauthorized', garbage: 'malformed-json' };
+
+interface ControlState {
+  products(): NeoProduct[];
+  setProducts(next: NeoProduct[]): void;
+  setFault(next: NeoFault | null, times: number | null): void;
+  fault(): { fault: NeoFault | null; remaining: number | null };
+}
+
+const ProductBody = {
+  type: 'object',
+  required: ['code', 'name'],
+  additionalProperties: false,
+  properties: { code: { type: 'string', minLength: 1, maxLength: 64 }, name: { type: 'string', minLength: 1, maxLength: 200 } },
+} as const;
+
+/**
+ * The control API (`/control/v1/…`, outside the base path, no credentials: the simulator is a
+ * local tool): change the product list while running, and make the next test (ping) or sync
+ * (products) fail in a chosen way. See the README.
+ */
+function controlRoutes(app: FastifyInstance, state: ControlState): void {
+  const notFound = (reply: FastifyReply, code: string) => reply.code(404).send({ error: 'not_found', message: `no product ${code}` });
+  app.get('/control/v1/products', async () => ({ products: state.products() }));
+  app.post<{ Body: NeoProduct }>('/control/v1/products', { schema: { body: ProductBody } }, async (request, reply) => {
+    if (state.products().some((p) => p.code === request.body.code)) return reply.code(409).send({ error: 'conflict', message: `product ${request.body.code} exists` });
+    state.setProducts([...state.products(), { code: request.body.code, name: request.body.name }]);
+    return reply.code(201).send({ products: state.products() });
+  });
+  app.put<{ Params: { code: string }; Body: { name: string } }>(
+    '/control/v1/products/:code',
+    { schema: { body: { type: 'object', required: ['name'], additionalProperties: false, properties: { name: ProductBody.properties.name } } } },
+    async (request, reply) => {
+      const { code } = request.params;
+      if (!state.products().some((p) => p.code === code)) return notFound(reply, code);
+      state.setProducts(state.products().map((p) => (p.code === code ? { code, name: request.body.name } : p)));
+      return { products: state.products() };
+    },
+  );
+  app.delete<{ Params: { code: string } }>('/control/v1/products/:code', async (request, reply) => {
+    const { code } = request.params;
+    if (!state.products().some((p) => p.code === code)) return notFound(reply, code);
+    state.setProducts(state.products().filter((p) => p.code !== code));
+    return { products: state.products() };
+  });
+  app.get('/control/v1/failure', async () => state.fault());
+  app.put<{ Body: { fault: string; times?: number } }>(
+    '/control/v1/failure',
+    {
+      schema: {
+        body: {
+          type: 'object',
+          required: ['fault'],
+          additionalProperties: false,
+          properties: { fault: { type: 'string', enum: [...NEO_FAULTS, ...Object.keys(FAILURE_ALIASES)] }, times: { type: 'integer', minimum: 1, maximum: 1000 } },
+        },
+      },
+    },
+    async (request) => {
+      const fault = FAILURE_ALIASES[request.body.fault] ?? (request.body.fault as NeoFault);
+      state.setFault(fault, request.body.times ?? 1);
+      return state.fault();
+    },
+  );
+  app.delete('/control/v1/failure', async () => {
+    state.setFault(null, null);
+    return state.fault();
+  });
 }
 
 function digest(value: string): Buffer {

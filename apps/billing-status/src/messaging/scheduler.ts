@@ -6,6 +6,8 @@ import { claimEvaluation, endExpiredTrustUnblocks, runClaimedEvaluation, type Ev
 export interface EvaluationScheduler extends Worker {
   /** Run an evaluation an operator claimed, in the background; `stop` waits for it. */
   launch(claim: EvaluationClaim): void;
+  /** Run one tick now (the clock was moved): the due evaluation, then the run-out trust unblocks. */
+  runNow(): Promise<void>;
 }
 
 /**
@@ -58,5 +60,6 @@ export function evaluationScheduler(ctx: BillingContext, logger: Logger, interva
         .finally(() => background.delete(run));
       background.add(run);
     },
+    runNow: tick,
   };
 }

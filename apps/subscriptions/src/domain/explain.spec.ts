@@ -52,17 +52,31 @@ const input = (c: CustomerSnapshot, extra: Partial<ExplainInput> = {}): ExplainI
 });
 
 describe('explain (R15, in words a support agent understands)', () => {
+  it('names the service by its plan and login and the package by its name, in English or Portuguese, with the same reason code', () => {
+    const plan: PlanTerms = { id: 'plan-300', name: '300 Mega', active: true, lockPackages: false, packages: [] };
+    const delinquent = input(customer([service('s1', 'enabled', [held('p-music', ['mumo'])])], true), { delinquencyReason: 'invoice INV-1 overdue since 2026-12-02', plans: new Map([['s1', plan]]) });
+    const english = explainProduct(delinquent);
+    expect(english.summary).toBe('the service "300 Mega" (login maria.pppoe) is suspended for debt: the customer is delinquent (invoice INV-1 overdue since 2026-12-02) and integration neo syncs subscription status (R17)');
+    const portuguese = explainProduct({ ...delinquent, lang: 'pt-BR' });
+    expect(portuguese.reason).toBe(english.reason);
+    expect(portuguese.summary).toBe('o serviço "300 Mega" (login maria.pppoe) está suspenso por débito: o cliente está inadimplente (invoice INV-1 overdue since 2026-12-02) e a integração neo sincroniza o status da assinatura (R17)');
+    const ended = held('p-music', ['mumo'], { trialEndsAt: new Date('2026-11-03T15:00:00Z'), detachedAt: new Date('2026-11-03T15:00:00Z'), detachReason: 'trial_ended' });
+    expect(explainProduct(input(customer([service('s1', 'enabled', [ended])]), { plans: new Map([['s1', plan]]), lang: 'pt-BR' })).summary).toBe(
+      'a degustação do pacote "Música" no serviço "300 Mega" (login maria.pppoe) terminou em 03/11/2026 (R11)',
+    );
+  });
+
   it('R15: when an enabled service holds a package granting the product, then it is allowed and says which service and package', () => {
     const answer = explainProduct(input(customer([service('s1', 'enabled', [held('p-music', ['mumo'])])])));
     expect(answer).toMatchObject({ allowed: true, reason: 'subscribed' });
-    expect(answer.summary).toBe('allowed: service s1 (login maria.pppoe) is enabled and holds package "Música" (p-music), which grants mumo');
+    expect(answer.summary).toBe('allowed: the service with login maria.pppoe is enabled and holds package "Música", which grants mumo');
   });
 
   it('R17: when the customer is delinquent and the integration syncs status, then the service is suspended for debt, with billing-status\'s reason', () => {
     const answer = explainProduct(input(customer([service('s1', 'enabled', [held('p-music', ['mumo'])])], true), { delinquencyReason: 'invoice INV-7 overdue since 2026-11-10' }));
     expect(answer).toMatchObject({ allowed: false, reason: 'service_suspended_debt' });
     expect(answer.summary).toBe(
-      'service s1 (login maria.pppoe) is suspended for debt: the customer is delinquent (invoice INV-7 overdue since 2026-11-10) and integration neo syncs subscription status (R17)',
+      'the service with login maria.pppoe is suspended for debt: the customer is delinquent (invoice INV-7 overdue since 2026-11-10) and integration neo syncs subscription status (R17)',
     );
   });
 
@@ -75,13 +89,13 @@ describe('explain (R15, in words a support agent understands)', () => {
     const ended = held('p-music', ['mumo'], { trialEndsAt: new Date('2026-11-04T01:00:00Z') });
     const answer = explainProduct(input(customer([service('s1', 'enabled', [ended])])));
     expect(answer).toMatchObject({ allowed: false, reason: 'trial_ended' });
-    expect(answer.summary).toBe('the trial of package "Música" (p-music) on service s1 (login maria.pppoe) ended on 2026-11-03 (R11)');
+    expect(answer.summary).toBe('the trial of package "Música" on the service with login maria.pppoe ended on 2026-11-03 (R11)');
   });
 
   it('R12: when the package was detached, or the service cancelled, or not installed yet, then it says which', () => {
     const detached = held('p-music', ['mumo'], { detachedAt: new Date('2026-11-20T15:00:00Z'), detachReason: 'detached' });
     expect(explainProduct(input(customer([service('s1', 'enabled', [detached])]))).summary).toBe(
-      'package "Música" (p-music) was detached from service s1 (login maria.pppoe) on 2026-11-20 (R12)',
+      'package "Música" was detached from the service with login maria.pppoe on 2026-11-20 (R12)',
     );
     expect(explainProduct(input(customer([service('s3', 'cancelled', [held('p-music', ['mumo'])])]))).summary).toBe('service s3 is cancelled (R12)');
     const pending = explainProduct(input(customer([service('s3', 'awaiting_installation', [held('p-music', ['mumo'])])])));

@@ -44,7 +44,11 @@ export interface ExplainInput {
   readonly hasher: LoginHasher;
   readonly now: Date;
   readonly timeZone: string;
+  /** The language of the words (the console's): English by default, or Brazilian Portuguese. Reason codes stay the same. */
+  readonly lang?: ExplainLanguage;
 }
+
+export type ExplainLanguage = 'en' | 'pt-BR';
 
 /** Allowed or not, the gateway's reason code, and why in words a support agent understands. */
 export interface Explanation {
@@ -72,12 +76,18 @@ export function explainProduct(input: ExplainInput): Explanation {
   const { product, integration, customer } = input;
   const ids = { integrationId: integration.id, subscriberId: input.subscriberId, product };
   const gatewayView = input.published ? { version: input.published.version, reason: input.published.state ? reasonForState[input.published.state] : 'not_subscribed' as const } : null;
-  const date = (at: Date) => calendarDate(at, input.timeZone);
-  const pkg = (id: string) => `package "${input.packageNames.get(id) ?? id}" (${id})`;
-  const svc = (id: string) => {
-    const login = input.serviceLogins.get(id);
-    return login ? `service ${id} (login ${login})` : `service ${id}`;
+  const lang = input.lang ?? 'en';
+  const w = lang === 'pt-BR' ? pt : en;
+  const date = (at: Date) => {
+    const day = calendarDate(at, input.timeZone);
+    return lang === 'pt-BR' ? day.split('-').reverse().join('/') : day;
   };
+  // Things are named as a person knows them: the package's and the plan's names, the network login.
+  const pkg = (id: string) => {
+    const name = input.packageNames.get(id);
+    return name ? w.pkg(name) : w.pkg(id);
+  };
+  const svc = (id: string) => w.svc(input.plans.get(id)?.name ?? null, input.serviceLogins.get(id) ?? null, id);
 
   const decision = computeEntitlement(customer, integration, input.hasher, input.now).decisions.find((d) => d.product === product);
   const details: string[] = [];
@@ -88,7 +98,7 @@ export function explainProduct(input: ExplainInput): Explanation {
     for (const held of service.packages) {
       if (!held.products.includes(product)) continue;
       const state = grantState(status, held, integration, input.now);
-      details.push(`${svc(service.id)} (${words.status[service.status]}) holds ${pkg(held.packageId)}${held.detachedAt ? `, detached on ${date(held.detachedAt)}` : ''}: ${words.state[state]}`);
+      details.push(w.holding(svc(service.id), w.status[service.status], pkg(held.packageId), held.detachedAt ? date(held.detachedAt) : null, w.state[state]));
     }
   }
 
@@ -96,42 +106,35 @@ export function explainProduct(input: ExplainInput): Explanation {
   let summary: string;
   if (!input.subscriberId) {
     reason = 'unknown_subscriber';
-    summary = `the customer has never held a package of integration ${integration.id}, so it has no subscriber id there (R13) and NEO cannot identify them`;
+    summary = w.unknownSubscriber(integration.id);
     details.push(...offerDetails(input, pkg, svc));
   } else if (!decision) {
     reason = 'not_subscribed';
     const offers = offerDetails(input, pkg, svc);
-    summary = `no package the customer holds or held grants ${product} on integration ${integration.id}` + (offers.length > 0 ? `; ${offers[0]}` : '; no package in the catalog grants it');
+    summary = w.notSubscribed(product, integration.id, offers[0] ?? null);
     details.push(...offers);
   } else {
     reason = reasonForState[decision.state];
     const where = `${svc(decision.serviceId)}`;
     switch (decision.state) {
       case 'active':
-        summary = `allowed: ${where} is ${words.status[decision.serviceStatus]} and holds ${pkg(decision.packageId)}, which grants ${product}` +
-          (decision.trialEndsAt ? ` (trial until ${date(decision.trialEndsAt)})` : '');
-        if (!integration.syncSubscriptionStatus && decision.serviceStatus !== 'enabled') {
-          details.push(`integration ${integration.id} does not sync subscription status, so any service that is not cancelled counts (R15)`);
-        }
+        summary = w.active(where, w.status[decision.serviceStatus], pkg(decision.packageId), product, decision.trialEndsAt ? date(decision.trialEndsAt) : null);
+        if (!integration.syncSubscriptionStatus && decision.serviceStatus !== 'enabled') details.push(w.noStatusSync(integration.id));
         break;
       case 'suspended_debt':
-        summary = decision.suspendedForDelinquency
-          ? `${where} is suspended for debt: the customer is delinquent${input.delinquencyReason ? ` (${input.delinquencyReason})` : ''} and integration ${integration.id} syncs subscription status (R17)`
-          : `${where} is suspended for debt`;
+        summary = decision.suspendedForDelinquency ? w.delinquent(where, input.delinquencyReason, integration.id) : w.suspendedDebt(where);
         break;
       case 'suspended_request':
-        summary = `${where} is suspended at the customer's request`;
+        summary = w.suspendedRequest(where);
         break;
       case 'pending_installation':
-        summary = `${where} is awaiting installation; ${product} is granted once the service is enabled (R12)`;
+        summary = w.pending(where, product);
         break;
       case 'trial_ended':
-        summary = `the trial of ${pkg(decision.packageId)} on ${where} ended on ${date(decision.trialEndsAt ?? decision.detachedAt ?? input.now)} (R11)`;
+        summary = w.trialEnded(pkg(decision.packageId), where, date(decision.trialEndsAt ?? decision.detachedAt ?? input.now));
         break;
       case 'cancelled':
-        summary = decision.detachedAt
-          ? `${pkg(decision.packageId)} was detached from ${where} on ${date(decision.detachedAt)} (R12)`
-          : `${where} is cancelled (R12)`;
+        summary = decision.detachedAt ? w.detached(pkg(decision.packageId), where, date(decision.detachedAt)) : w.cancelled(where);
         break;
     }
     if (decision.state !== 'active') details.push(...offerDetails(input, pkg, svc));
@@ -139,19 +142,20 @@ export function explainProduct(input: ExplainInput): Explanation {
 
   let allowed = reason === 'subscribed';
   if (!integration.active) {
-    details.unshift(`were the integration active: ${summary}`);
-    summary = `integration ${integration.id} is inactive: it authorises nobody (R1)`;
+    details.unshift(w.wereActive(summary));
+    summary = w.inactive(integration.id);
     reason = 'integration_inactive';
     allowed = false;
   }
   if (gatewayView && gatewayView.reason !== reason && reason !== 'integration_inactive') {
-    details.push(`the gateway's view (record version ${gatewayView.version}) still answers ${gatewayView.reason}; it follows as soon as the pending change is published`);
+    details.push(w.gatewayBehind(gatewayView.version, gatewayView.reason));
   }
   return { ...ids, allowed, reason, summary, details, gatewayView };
 }
 
 /** What could grant the product: each catalog package, and whether R5/R8/R10 let the customer have it. */
 function offerDetails(input: ExplainInput, pkg: (id: string) => string, svc: (id: string) => string): string[] {
+  // (English only so far.)
   const live = input.customer.services.filter((service) => service.status !== 'cancelled');
   return input.offers.map((offer) => {
     const name = `${pkg(offer.packageId)} grants ${input.product}`;
@@ -172,7 +176,28 @@ function offerDetails(input: ExplainInput, pkg: (id: string) => string, svc: (id
   });
 }
 
-const words = {
+const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+const en = {
+  pkg: (name: string) => `package "${name}"`,
+  svc: (plan: string | null, login: string | null, id: string) =>
+    plan ? `the service "${plan}"${login ? ` (login ${login})` : ''}` : login ? `the service with login ${login}` : `service ${id}`,
+  holding: (svc: string, status: string, pkg: string, detachedOn: string | null, state: string) => `${svc} (${status}) holds ${pkg}${detachedOn ? `, detached on ${detachedOn}` : ''}: ${state}`,
+  unknownSubscriber: (integration: string) => `the customer has never held a package of integration ${integration}, so it has no subscriber id there (R13) and NEO cannot identify them`,
+  notSubscribed: (product: string, integration: string, offer: string | null) =>
+    `no package the customer holds or held grants ${product} on integration ${integration}; ${offer ?? 'no package in the catalog grants it'}`,
+  active: (svc: string, status: string, pkg: string, product: string, trialUntil: string | null) => `allowed: ${svc} is ${status} and holds ${pkg}, which grants ${product}${trialUntil ? ` (trial until ${trialUntil})` : ''}`,
+  noStatusSync: (integration: string) => `integration ${integration} does not sync subscription status, so any service that is not cancelled counts (R15)`,
+  delinquent: (svc: string, why: string | null, integration: string) => `${svc} is suspended for debt: the customer is delinquent${why ? ` (${why})` : ''} and integration ${integration} syncs subscription status (R17)`,
+  suspendedDebt: (svc: string) => `${svc} is suspended for debt`,
+  suspendedRequest: (svc: string) => `${svc} is suspended at the customer's request`,
+  pending: (svc: string, product: string) => `${svc} is awaiting installation; ${product} is granted once the service is enabled (R12)`,
+  trialEnded: (pkg: string, svc: string, on: string) => `the trial of ${pkg} on ${svc} ended on ${on} (R11)`,
+  detached: (pkg: string, svc: string, on: string) => `${pkg} was detached from ${svc} on ${on} (R12)`,
+  cancelled: (svc: string) => `${svc} is cancelled (R12)`,
+  wereActive: (summary: string) => `were the integration active: ${summary}`,
+  inactive: (integration: string) => `integration ${integration} is inactive: it authorises nobody (R1)`,
+  gatewayBehind: (version: number, reason: string) => `the gateway's view (record version ${version}) still answers ${reason}; it follows as soon as the pending change is published`,
   status: {
     awaiting_installation: 'awaiting installation',
     enabled: 'enabled',
@@ -188,4 +213,39 @@ const words = {
     trial_ended: 'trial ended',
     cancelled: 'no longer grants it',
   },
-} as const;
+};
+
+const pt: typeof en = {
+  pkg: (name) => `o pacote "${name}"`,
+  svc: (plan, login, id) => (plan ? `o serviço "${plan}"${login ? ` (login ${login})` : ''}` : login ? `o serviço de login ${login}` : `o serviço ${id}`),
+  holding: (svc, status, pkg, detachedOn, state) => `${capitalise(svc)} (${status}) tem ${pkg}${detachedOn ? `, retirado em ${detachedOn}` : ''}: ${state}`,
+  unknownSubscriber: (integration) => `o cliente nunca teve um pacote da integração ${integration}, então não tem subscriber id nela (R13) e a NEO não consegue identificá-lo`,
+  notSubscribed: (product, integration, offer) => `nenhum pacote que o cliente tem ou teve dá ${product} na integração ${integration}; ${offer ?? 'nenhum pacote do catálogo dá esse produto'}`,
+  active: (svc, status, pkg, product, trialUntil) => `liberado: ${svc} está ${status} e tem ${pkg}, que dá ${product}${trialUntil ? ` (degustação até ${trialUntil})` : ''}`,
+  noStatusSync: (integration) => `a integração ${integration} não sincroniza o status da assinatura, então vale qualquer serviço não cancelado (R15)`,
+  delinquent: (svc, why, integration) => `${svc} está suspenso por débito: o cliente está inadimplente${why ? ` (${why})` : ''} e a integração ${integration} sincroniza o status da assinatura (R17)`,
+  suspendedDebt: (svc) => `${svc} está suspenso por débito`,
+  suspendedRequest: (svc) => `${svc} está suspenso a pedido do cliente`,
+  pending: (svc, product) => `${svc} aguarda instalação; ${product} é liberado quando o serviço for habilitado (R12)`,
+  trialEnded: (pkg, svc, on) => `a degustação d${pkg} n${svc} terminou em ${on} (R11)`,
+  detached: (pkg, svc, on) => `${pkg} foi retirado d${svc} em ${on} (R12)`,
+  cancelled: (svc) => `${svc} está cancelado (R12)`,
+  wereActive: (summary) => `se a integração estivesse ativa: ${summary}`,
+  inactive: (integration) => `a integração ${integration} está inativa: não libera ninguém (R1)`,
+  gatewayBehind: (version, reason) => `a visão do gateway (versão ${version} do registro) ainda responde ${reason}; ela acompanha assim que a mudança pendente for publicada`,
+  status: {
+    awaiting_installation: 'aguardando instalação',
+    enabled: 'habilitado',
+    suspended_debt: 'suspenso por débito',
+    suspended_request: 'suspenso a pedido',
+    cancelled: 'cancelado',
+  },
+  state: {
+    active: 'dá acesso',
+    suspended_debt: 'suspenso por débito',
+    suspended_request: 'suspenso a pedido',
+    pending_installation: 'aguardando instalação',
+    trial_ended: 'degustação terminada',
+    cancelled: 'não dá mais acesso',
+  },
+};

@@ -8,7 +8,7 @@ import type { ServiceStatus } from '../domain/service-status.ts';
 import { toHeldAttachment } from '../use-cases/attachment.ts';
 import { createCustomer, documentKeyOf } from '../use-cases/customers.ts';
 import { customerDecisions } from '../use-cases/decisions.ts';
-import { explainForCustomer } from '../use-cases/explain.ts';
+import { explainForCustomer, explainLanguage } from '../use-cases/explain.ts';
 import { createService } from '../use-cases/services.ts';
 import { actorOf, BigIntCursor, decodeCursor, encodeCursor, idempotent, TimeBigIntCursor, TimeCursor } from './request-context.ts';
 import {
@@ -187,7 +187,7 @@ export function customerRoutes(app: HttpApp, ctx: SubscriptionsContext): void {
       querystring: ExplainQuery,
       response: { 200: ExplanationResource },
     },
-  }, async (request) => explainForCustomer(ctx, request.params.id, request.query.product, request.query.integrationId));
+  }, async (request) => explainForCustomer(ctx, request.params.id, request.query.product, request.query.integrationId, explainLanguage(request.query.lang, request.headers['accept-language'])));
 
   app.get('/v1/customers/:id/decisions', {
     schema: {

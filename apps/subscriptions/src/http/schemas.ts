@@ -153,8 +153,9 @@ export const HistoryItem = z.object({
 export const ExplainQuery = z.object({
   product: ProductCode.describe('The platform product code, e.g. mumo'),
   integrationId: Id.optional().describe('Only this integration'),
+  lang: z.enum(['en', 'pt-BR']).optional().describe('Language of the words (reason codes do not change); default from `Accept-Language` (`pt…` → pt-BR), else English'),
 });
-export const SubscriberExplainQuery = ExplainQuery.pick({ product: true });
+export const SubscriberExplainQuery = ExplainQuery.pick({ product: true, lang: true });
 
 const Reason = AuthoriseReasonV1;
 
@@ -209,5 +210,21 @@ export const TrialFailureList = z.object({
       lastFailedAt: z.iso.datetime({ offset: true }),
       nextAttemptAt: z.iso.datetime({ offset: true }).describe('The job leaves the customer alone until then (backoff: 1 min doubling, at most 6 h)'),
     }),
+  ),
+});
+
+export const SubscriberResource = z.object({
+  subscriberId: z.string(),
+  integrationId: Id,
+  since: z.string().describe('When the subscriber id was given out'),
+  customer: z.object({
+    id: Id,
+    name: z.string(),
+    document: z.string().describe('CPF/CNPJ, masked'),
+    delinquent: z.boolean(),
+    standingReason: z.string().nullable().describe("billing-status's words for the standing"),
+  }),
+  services: z.array(
+    z.object({ id: Id, status: z.string(), login: z.string().nullable(), planId: Id.nullable(), planName: z.string().nullable().describe('The plan as the customer knows it') }),
   ),
 });

@@ -1,12 +1,23 @@
 import type { HttpApp } from '@sva/service-kit';
 import type { SubscriptionsContext } from '../context.ts';
 import { activeSubscribersReport } from '../use-cases/decisions.ts';
-import { explainForSubscriber } from '../use-cases/explain.ts';
+import { explainForSubscriber, explainLanguage } from '../use-cases/explain.ts';
+import { lookupSubscriber } from '../use-cases/subscribers.ts';
 import { listTrialFailures } from '../use-cases/trials.ts';
-import { ActiveSubscribersReport, ExplanationResource, ReportQuery, SubscriberExplainQuery, SubscriberParams, TrialFailureList, TrialFailuresQuery } from './schemas.ts';
+import { ActiveSubscribersReport, ExplanationResource, ReportQuery, SubscriberExplainQuery, SubscriberParams, SubscriberResource, TrialFailureList, TrialFailuresQuery } from './schemas.ts';
 
 /** The support view by subscriber id (what NEO reports), the monthly report, and the trial job's failures. */
 export function supportRoutes(app: HttpApp, ctx: SubscriptionsContext): void {
+  app.get('/v1/subscribers/:subscriberId', {
+    schema: {
+      tags: ['support'],
+      summary: 'Who a subscriber id is (R13): the customer, the integration, the services',
+      description: 'For support on the phone with a subscriber id NEO reported: the customer (document masked), the integration the id belongs to, and the services by plan and login.',
+      params: SubscriberParams,
+      response: { 200: SubscriberResource },
+    },
+  }, async (request) => lookupSubscriber(ctx, request.params.subscriberId));
+
   app.get('/v1/subscribers/:subscriberId/explain', {
     schema: {
       tags: ['support'],
@@ -15,7 +26,7 @@ export function supportRoutes(app: HttpApp, ctx: SubscriptionsContext): void {
       querystring: SubscriberExplainQuery,
       response: { 200: ExplanationResource },
     },
-  }, async (request) => explainForSubscriber(ctx, request.params.subscriberId, request.query.product));
+  }, async (request) => explainForSubscriber(ctx, request.params.subscriberId, request.query.product, explainLanguage(request.query.lang, request.headers['accept-language'])));
 
   app.get('/v1/reports/active-subscribers', {
     schema: {

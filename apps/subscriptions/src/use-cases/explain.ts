@@ -2,7 +2,7 @@ import { EntitlementV1, type GrantState } from '@sva/contracts';
 import { isDomainError } from '@sva/kernel';
 import type { SubscriptionsContext } from '../context.ts';
 import { customerNotFound, integrationNotFound, subscriberNotFound } from '../domain/errors.ts';
-import { explainProduct, type ExplainIntegration, type Explanation, type Offer } from '../domain/explain.ts';
+import { explainProduct, type ExplainIntegration, type ExplainLanguage, type Explanation, type Offer } from '../domain/explain.ts';
 import type { PlanTerms } from '../domain/plan.ts';
 import { grantsOf, planTermsOf } from '../repositories/catalog-replica.ts';
 import { forIntegration, loadCustomerState } from '../repositories/entitlements.ts';
@@ -25,7 +25,7 @@ export interface ProductExplanation {
  * come from (see `domain/explain.ts`). Reads the catalog replica only, so it answers while the
  * catalog is down.
  */
-export async function explainForCustomer(ctx: SubscriptionsContext, customerId: string, product: string, onlyIntegration?: string): Promise<ProductExplanation> {
+export async function explainForCustomer(ctx: SubscriptionsContext, customerId: string, product: string, onlyIntegration?: string, lang: ExplainLanguage = 'en'): Promise<ProductExplanation> {
   const state = await loadCustomerState(ctx.db, customerId);
   if (!state) throw customerNotFound(customerId);
   if (onlyIntegration && !(await ctx.db.knownIntegration.findUnique({ where: { id: onlyIntegration } }))) throw integrationNotFound(onlyIntegration);
@@ -80,6 +80,7 @@ export async function explainForCustomer(ctx: SubscriptionsContext, customerId: 
       hasher: ctx.hasher,
       now,
       timeZone: ctx.timeZone,
+      lang,
     });
   });
   // The summary comes from the answer that matters most: allowed, else one where the customer holds or held the product.
@@ -88,16 +89,25 @@ export async function explainForCustomer(ctx: SubscriptionsContext, customerId: 
     customerId,
     product,
     allowed: answers.some((a) => a.allowed),
-    summary: decisive?.summary ?? `no package in the catalog grants ${product}, and the customer holds none that does`,
+    summary:
+      decisive?.summary ??
+      (lang === 'pt-BR' ? `nenhum pacote do catálogo dá ${product}, e o cliente não tem nenhum que dê` : `no package in the catalog grants ${product}, and the customer holds none that does`),
     answers,
   };
 }
 
 /** The same, for the subscriber id NEO knows (R13): answers for its integration. */
-export async function explainForSubscriber(ctx: SubscriptionsContext, subscriberId: string, product: string): Promise<ProductExplanation> {
+export async function explainForSubscriber(ctx: SubscriptionsContext, subscriberId: string, product: string, lang: ExplainLanguage = 'en'): Promise<ProductExplanation> {
   const subscriber = await ctx.db.subscriber.findUnique({ where: { subscriberId } });
   if (!subscriber) throw subscriberNotFound(subscriberId);
-  return explainForCustomer(ctx, subscriber.customerId, product, subscriber.integrationId);
+  return explainForCustomer(ctx, subscriber.customerId, product, subscriber.integrationId, lang);
+}
+
+/** The language asked for: `lang` when given, else Portuguese when `Accept-Language` prefers it, else English. */
+export function explainLanguage(lang: ExplainLanguage | undefined, acceptLanguage: string | undefined): ExplainLanguage {
+  if (lang) return lang;
+  const first = (acceptLanguage ?? '').split(',')[0]?.trim().toLowerCase() ?? '';
+  return first.startsWith('pt') ? 'pt-BR' : 'en';
 }
 
 /** The plans of the customer's services: replica first, the catalog when missing (ignored when it does not answer). */

@@ -17,6 +17,8 @@ export interface ApiAnswer {
 export interface SystemUnderTest {
   readonly system: RunningSystem;
   readonly simulator: NeoSimulator;
+  /** The operator API key the system accepts. */
+  readonly apiKey: string;
   /** Call an operator API with the test's API key; a body is sent as JSON. */
   call(base: string, method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiAnswer>;
   /** POST that must answer 201; its body. */
@@ -31,7 +33,7 @@ export interface SystemUnderTest {
  * provides them (CI does), else on the embedded equivalents; each run gets its own databases and
  * bus prefix. `options` adds what a test needs (a fixed clock, faster schedulers).
  */
-export async function startSystemUnderTest(label: string, options: Pick<SystemOptions, 'clock' | 'trialSweepIntervalMs' | 'billingSchedulerIntervalMs'> = {}): Promise<SystemUnderTest> {
+export async function startSystemUnderTest(label: string, options: Pick<SystemOptions, 'clock' | 'demoClock' | 'trialSweepIntervalMs' | 'billingSchedulerIntervalMs' | 'env' | 'ports'> = {}): Promise<SystemUnderTest> {
   const apiKey = randomBytes(32).toString('base64url');
   const cleanups: Array<() => Promise<unknown>> = [];
   const stop = async () => {
@@ -55,8 +57,8 @@ export async function startSystemUnderTest(label: string, options: Pick<SystemOp
       bus,
       databases: { catalog, subscriptions, billing },
       secrets: { apiKey, loginHashKey: randomBytes(32).toString('base64url'), credentialsKey: randomBytes(32).toString('base64url') },
-      ports: { catalog: 0, subscriptions: 0, billing: 0, gateway: 0 },
       ...options,
+      ports: options.ports ?? { catalog: 0, subscriptions: 0, billing: 0, gateway: 0, demoClock: 0 },
     });
     cleanups.unshift(() => system.stop());
 
@@ -72,6 +74,7 @@ export async function startSystemUnderTest(label: string, options: Pick<SystemOp
     return {
       system,
       simulator,
+      apiKey,
       call,
       async created(base, path, body) {
         const answer = await call(base, 'POST', path, body);
