@@ -43,7 +43,7 @@ export interface GatewayConfig extends BaseConfig {
 
 /** The settings `loadConfig` defaults to, beyond the base ones and the hash key (the embedded mode and tests start from these). */
 export const gatewayDefaults = {
-  allowTtlSeconds: 300,
+  allowTtlSeconds: 60,
   denyTtlSeconds: 30,
   identifyFailuresPerAddress: 30,
   identifyFailuresPerLogin: 10,
