@@ -8,6 +8,8 @@ export interface CatalogConfig extends BaseConfig {
   readonly apiKeys: readonly string[];
   /** Seals platform credentials at rest. */
   readonly credentialsKey: string;
+  /** Keys that sealed before a rotation: they still open, and values under them are re-sealed at start (README "Rotating keys"). */
+  readonly previousCredentialsKeys?: readonly string[];
   /** Public base URL of the gateway; callback URLs are built from it. */
   readonly gatewayPublicUrl: string;
   /** How long a rotated-out callback secret keeps working. */
@@ -28,6 +30,7 @@ const Env = z.object({
   ...databaseEnv('CATALOG'),
   CATALOG_API_KEYS: env.list().pipe(z.array(z.string().min(24, 'each key needs at least 24 characters')).min(1)),
   CATALOG_CREDENTIALS_KEY: env.secret(),
+  CATALOG_CREDENTIALS_PREVIOUS_KEYS: z.string().default('').pipe(env.list()).pipe(z.array(z.string().min(32, 'each key needs at least 32 characters'))),
   GATEWAY_PUBLIC_URL: z.url(),
   CATALOG_SECRET_ROTATION_OVERLAP_MS: env.durationMs(24 * 3_600_000),
   CATALOG_PLATFORM_TIMEOUT_MS: env.durationMs(5_000),
@@ -43,6 +46,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): CatalogConf
     database: readDatabaseConfig(e, 'CATALOG'),
     apiKeys: e.CATALOG_API_KEYS,
     credentialsKey: e.CATALOG_CREDENTIALS_KEY,
+    previousCredentialsKeys: e.CATALOG_CREDENTIALS_PREVIOUS_KEYS,
     gatewayPublicUrl: e.GATEWAY_PUBLIC_URL,
     secretRotationOverlapMs: e.CATALOG_SECRET_ROTATION_OVERLAP_MS,
     platformTimeoutMs: e.CATALOG_PLATFORM_TIMEOUT_MS,

@@ -8,6 +8,7 @@ import { busCheck, createHttpApp, createLogger, databaseCheck, openBus, readines
 import type { CatalogConfig } from './config.ts';
 import type { CatalogContext } from './context.ts';
 import { createSealer } from './credentials.ts';
+import { resealCredentialsWorker } from './use-cases/reseal-credentials.ts';
 import { PrismaClient } from './generated/prisma/client.ts';
 import { catalogApi } from './http/routes.ts';
 import { republishIntegrations } from './messaging/republish.ts';
@@ -63,7 +64,7 @@ export async function buildCatalogService(config: CatalogConfig, deps: CatalogDe
     clock: deps.clock ?? systemClock,
     randomBytes: (size) => randomBytes(size),
     newId: randomUUID,
-    sealer: createSealer(config.credentialsKey),
+    sealer: createSealer(config.credentialsKey, config.previousCredentialsKeys ?? []),
     platform: deps.platform ?? ((connection) => createNeoClient(connection, { timeoutMs: config.platformTimeoutMs, allowPrivateAddresses: config.allowPrivatePlatformUrls ?? false })),
     gatewayPublicUrl: config.gatewayPublicUrl,
     secretRotationOverlapMs: config.secretRotationOverlapMs,
@@ -91,6 +92,7 @@ export async function buildCatalogService(config: CatalogConfig, deps: CatalogDe
     http: { app, lifecycle, ...config.http },
     workers: [
       ...(config.republishOnStart ? [republishIntegrations(bus, db, ctx.clock, logger)] : []),
+      resealCredentialsWorker(db, ctx.sealer, logger),
       relay,
       catalogResponders(bus, ctx),
     ],

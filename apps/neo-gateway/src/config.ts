@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { baseEnv, env, parseEnv, readBaseConfig, type BaseConfig } from '@sva/service-kit';
 import { z } from 'zod';
 import type { StalePolicy } from './domain/decisions.ts';
+import { endUserAddressReader } from './http/end-user-address.ts';
 
 /** Everything the gateway needs to run. Built from the environment by `loadConfig`, or by hand (embedded mode, tests). */
 export interface GatewayConfig extends BaseConfig {
@@ -11,12 +12,23 @@ export interface GatewayConfig extends BaseConfig {
   readonly allowTtlSeconds: number;
   /** TTL for denials: short, so a customer who pays gets access back quickly. */
   readonly denyTtlSeconds: number;
-  /** R14: identify failures allowed per client address per minute before a lockout (429). */
-  readonly identifyFailuresPerAddress: number;
-  /** R14: identify failures allowed per login per 15 minutes before a lockout (credential stuffing on one account). */
+  /** R14: identify failures allowed per login per 15 minutes before a lockout (password guessing on one account). */
   readonly identifyFailuresPerLogin: number;
+  /**
+   * R14: identify failures per integration a minute (sustained) and at most in a burst; past them
+   * identify answers 429 until the budget refills (credential stuffing over many logins).
+   */
+  readonly identifyFailureBudget: number;
+  readonly identifyFailureBurst: number;
+  /** R14: identify failures allowed per end-user address per minute before a lockout, when the address is known (see below). */
+  readonly identifyFailuresPerEndUserAddress: number;
   /** Longest lockout: lockouts double from the window's length (1 min per address, 15 min per login) up to this. */
   readonly identifyMaxLockoutSeconds: number;
+  /**
+   * Peers (CIDR ranges, addresses, or `loopback` / `linklocal` / `uniquelocal`) whose
+   * `X-End-User-IP` header is believed: NEO's servers. Empty: the header is ignored.
+   */
+  readonly endUserAddressTrusted: readonly string[];
   /**
    * R14: accept password verifiers of the unbound (legacy) form, not bound to their login
    * (libs/contracts/src/login-keys.ts). True until subscriptions has republished every record bound.
@@ -42,11 +54,14 @@ export interface GatewayConfig extends BaseConfig {
 
 /** The settings `loadConfig` defaults to, beyond the base ones and the hash key (the embedded mode and tests start from these). */
 export const gatewayDefaults = {
-  allowTtlSeconds: 300,
+  allowTtlSeconds: 60,
   denyTtlSeconds: 30,
-  identifyFailuresPerAddress: 30,
   identifyFailuresPerLogin: 10,
+  identifyFailureBudget: 120,
+  identifyFailureBurst: 600,
+  identifyFailuresPerEndUserAddress: 30,
   identifyMaxLockoutSeconds: 3_600,
+  endUserAddressTrusted: [],
   acceptUnboundVerifiers: true,
   logCallbackRequests: false,
   maxStalenessSeconds: 300,
@@ -64,9 +79,16 @@ const Env = z.object({
   LOGIN_HASH_KEY: env.secret(),
   GATEWAY_ALLOW_TTL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(d.allowTtlSeconds),
   GATEWAY_DENY_TTL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(d.denyTtlSeconds),
-  GATEWAY_IDENTIFY_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).default(d.identifyFailuresPerAddress),
   GATEWAY_IDENTIFY_FAILURES_PER_LOGIN: z.coerce.number().int().min(1).default(d.identifyFailuresPerLogin),
+  GATEWAY_IDENTIFY_FAILURE_BUDGET: z.coerce.number().int().min(1).default(d.identifyFailureBudget),
+  GATEWAY_IDENTIFY_FAILURE_BURST: z.coerce.number().int().min(1).default(d.identifyFailureBurst),
+  GATEWAY_IDENTIFY_FAILURES_PER_END_USER_ADDRESS: z.coerce.number().int().min(1).default(d.identifyFailuresPerEndUserAddress),
   GATEWAY_IDENTIFY_MAX_LOCKOUT_SECONDS: z.coerce.number().int().min(60).default(d.identifyMaxLockoutSeconds),
+  GATEWAY_END_USER_ADDRESS_TRUSTED: z
+    .string()
+    .default('')
+    .transform((value) => value.split(',').map((entry) => entry.trim()).filter((entry) => entry.length > 0))
+    .refine(trustedEntriesValid, 'comma-separated CIDR ranges, addresses, or loopback / linklocal / uniquelocal'),
   GATEWAY_ACCEPT_UNBOUND_VERIFIERS: env.bool(d.acceptUnboundVerifiers),
   GATEWAY_LOG_CALLBACK_REQUESTS: env.bool(d.logCallbackRequests),
   GATEWAY_MAX_STALENESS_SECONDS: z.coerce.number().int().min(1).default(d.maxStalenessSeconds),
@@ -78,6 +100,15 @@ const Env = z.object({
   GATEWAY_AUDIT_FLUSH_MS: z.coerce.number().int().min(10).default(d.auditFlushMs),
   GATEWAY_AUDIT_MAX_BUFFERED: z.coerce.number().int().min(100).default(d.auditMaxBuffered),
 });
+
+function trustedEntriesValid(entries: readonly string[]): boolean {
+  try {
+    endUserAddressReader(entries);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Default replica name: the host name (the pod name on Kubernetes), cut to what batches accept. */
 export function defaultGatewayId(): string {
@@ -92,9 +123,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): GatewayConf
     loginHashKey: e.LOGIN_HASH_KEY,
     allowTtlSeconds: e.GATEWAY_ALLOW_TTL_SECONDS,
     denyTtlSeconds: e.GATEWAY_DENY_TTL_SECONDS,
-    identifyFailuresPerAddress: e.GATEWAY_IDENTIFY_FAILURES_PER_ADDRESS,
     identifyFailuresPerLogin: e.GATEWAY_IDENTIFY_FAILURES_PER_LOGIN,
+    identifyFailureBudget: e.GATEWAY_IDENTIFY_FAILURE_BUDGET,
+    identifyFailureBurst: e.GATEWAY_IDENTIFY_FAILURE_BURST,
+    identifyFailuresPerEndUserAddress: e.GATEWAY_IDENTIFY_FAILURES_PER_END_USER_ADDRESS,
     identifyMaxLockoutSeconds: e.GATEWAY_IDENTIFY_MAX_LOCKOUT_SECONDS,
+    endUserAddressTrusted: e.GATEWAY_END_USER_ADDRESS_TRUSTED,
     acceptUnboundVerifiers: e.GATEWAY_ACCEPT_UNBOUND_VERIFIERS,
     logCallbackRequests: e.GATEWAY_LOG_CALLBACK_REQUESTS,
     maxStalenessSeconds: e.GATEWAY_MAX_STALENESS_SECONDS,

@@ -15,6 +15,7 @@ import {
 import type { GatewayConfig } from './config.ts';
 import { createLoginDigests } from './domain/login-keys.ts';
 import { callbackV1Routes, isCallbackRequest } from './http/callback-v1.routes.ts';
+import { endUserAddressReader } from './http/end-user-address.ts';
 import { redactCallbackUrl } from './http/redact.ts';
 import { createDecisionRecorder, type DecisionRecorder } from './messaging/decision-recorder.ts';
 import { createGatewayMetrics } from './metrics.ts';
@@ -98,8 +99,9 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     ready: feed.ready,
     allowTtlSeconds: config.allowTtlSeconds,
     denyTtlSeconds: config.denyTtlSeconds,
-    perAddress: { maxFailures: config.identifyFailuresPerAddress, windowMs: minute, lockoutMs: minute, maxLockoutMs: config.identifyMaxLockoutSeconds * 1000 },
     perLogin: { maxFailures: config.identifyFailuresPerLogin, windowMs: 15 * minute, lockoutMs: 15 * minute, maxLockoutMs: config.identifyMaxLockoutSeconds * 1000 },
+    perEndUserAddress: { maxFailures: config.identifyFailuresPerEndUserAddress, windowMs: minute, lockoutMs: minute, maxLockoutMs: config.identifyMaxLockoutSeconds * 1000 },
+    perIntegration: { perMinute: config.identifyFailureBudget, burst: config.identifyFailureBurst },
     acceptUnboundVerifiers: config.acceptUnboundVerifiers,
     now,
   });
@@ -119,7 +121,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
       'callback v1': "NEO's callbacks (R13–R15). No credential header: the integration's callback secret is the last path segment before the call (`/v1/callback/{integrationId}/{secret}/…`, R3), shown once by the catalog and compared in constant time; a wrong secret and an unknown integration get the same 404.",
     },
   });
-  callbackV1Routes(app, core);
+  callbackV1Routes(app, core, endUserAddressReader(config.endUserAddressTrusted));
 
   return {
     app,

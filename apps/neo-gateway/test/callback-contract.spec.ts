@@ -52,7 +52,7 @@ describe('callback contract v1 (R13–R15)', () => {
     const response = await app.inject({ url: `${base}/authorise?subscriber_id=${subscriberId(n)}&product=mumo` });
     expect(response.statusCode).toBe(200);
     const reason = { active: 'subscribed', suspended_debt: 'service_suspended_debt', suspended_request: 'service_suspended_request', pending_installation: 'service_pending_installation', trial_ended: 'trial_ended', cancelled: 'service_cancelled' }[state];
-    expect(response.json()).toEqual({ allowed: state === 'active', reason, ttl_seconds: state === 'active' ? 300 : 30 });
+    expect(response.json()).toEqual({ allowed: state === 'active', reason, ttl_seconds: state === 'active' ? 60 : 30 });
   });
 
   it('R15: when the product is not held or the subscriber unknown, then not_subscribed and unknown_subscriber', async () => {

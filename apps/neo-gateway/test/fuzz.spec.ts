@@ -48,7 +48,7 @@ describe('fuzzing the callbacks: malformed input is a 4xx problem, never a 5xx',
   let gateway: TestGateway;
   beforeAll(async () => {
     gateway = await startTestGateway({
-      config: { identifyFailuresPerAddress: 1_000_000 },
+      config: { identifyFailureBudget: 1_000_000, identifyFailureBurst: 1_000_000 },
       entitlements: Array.from({ length: 5 }, (_, n) => entitlementRecord({ n })),
     });
   });

@@ -43,6 +43,8 @@ export interface CatalogHarness {
   logs(): string;
   /** Configure a NEO integration against the simulator; returns the created resource. */
   createIntegration(overrides?: Record<string, unknown>): Promise<any>;
+  /** The database it runs on. */
+  readonly databaseUrl: string;
   stop(): Promise<void>;
 }
 
@@ -50,6 +52,11 @@ export interface HarnessOptions {
   readonly clock?: Clock;
   readonly platformTimeoutMs?: number;
   readonly secretRotationOverlapMs?: number;
+  /** The credentials key ring (default: a random key, no previous ones). */
+  readonly credentialsKey?: string;
+  readonly previousCredentialsKeys?: readonly string[];
+  /** Run on this database (another harness's, as a second replica) instead of a fresh one. */
+  readonly databaseUrl?: string;
 }
 
 /**
@@ -68,7 +75,7 @@ export async function startCatalogHarness(options: HarnessOptions = {}): Promise
     cleanups.push(() => nats.stop());
     const bus: Bus = nats.url ? await connectNatsBus({ servers: nats.url, prefix: nats.prefix }) : createMemoryBus();
     cleanups.push(() => bus.close());
-    const database = await provisionDatabase({ migrationsDir, label: 'catalog' });
+    const database = options.databaseUrl === undefined ? await provisionDatabase({ migrationsDir, label: 'catalog' }) : { url: options.databaseUrl, poolMax: 5, drop: async () => {} };
     cleanups.push(() => database.drop());
     const simulator = await startNeoSimulator({ clientId: 'isp-acme', clientSecret: 'neo-client-secret-value' });
     cleanups.push(() => simulator.stop());
@@ -87,7 +94,8 @@ export async function startCatalogHarness(options: HarnessOptions = {}): Promise
       bus: { natsUrl: nats.url || undefined, prefix: nats.url ? nats.prefix : undefined },
       database: { url: database.url, poolMax: database.poolMax },
       apiKeys: [apiKey],
-      credentialsKey: randomBytes(32).toString('base64url'),
+      credentialsKey: options.credentialsKey ?? randomBytes(32).toString('base64url'),
+      previousCredentialsKeys: options.previousCredentialsKeys ?? [],
       gatewayPublicUrl: 'https://gw.isp.example',
       secretRotationOverlapMs: options.secretRotationOverlapMs ?? 3_600_000,
       platformTimeoutMs: options.platformTimeoutMs ?? 2_000,
@@ -125,6 +133,7 @@ export async function startCatalogHarness(options: HarnessOptions = {}): Promise
       service,
       simulator,
       apiKey,
+      databaseUrl: database.url,
       busLabel: nats.url ? `NATS (${nats.source})` : `in-process bus (${nats.reason ?? 'no NATS'})`,
       bus,
       api,

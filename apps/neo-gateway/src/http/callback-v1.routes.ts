@@ -5,6 +5,7 @@ import { validatorCompiler } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AuthoriseOutcome, CallbackCore, IdentifyOutcome } from '../use-cases/callback.ts';
 import type { ViewIntegration } from '../view/entitlement-view.ts';
+import { END_USER_ADDRESS_HEADER, type EndUserAddressOf } from './end-user-address.ts';
 import { quickChildLogger } from './request-logger.ts';
 
 /**
@@ -120,7 +121,7 @@ function identifyJson(outcome: Exclude<IdentifyOutcome, { kind: 'throttled' }>):
 type CallbackRequest<Extra> = FastifyRequest<{ Params: z.infer<typeof CallbackParams> } & Extra>;
 
 /** Register the contract v1 routes on the app (whose OpenAPI document then describes them). */
-export function callbackV1Routes(app: HttpApp, core: CallbackCore): void {
+export function callbackV1Routes(app: HttpApp, core: CallbackCore, endUserAddressOf: EndUserAddressOf = () => undefined): void {
   // Answers as ready-made JSON, one per reason (the core's outcomes are fixed): the hot route sends strings and skips serialisation.
   const answers: Partial<Record<AuthoriseReasonV1, string>> = {};
   notFoundUnderCallbacks(app);
@@ -132,13 +133,13 @@ export function callbackV1Routes(app: HttpApp, core: CallbackCore): void {
         tags,
         summary: 'Identify: login + password → subscriber_id (R14)',
         description:
-          'Login and password per the integration\'s login field (R1, R2). An unknown login and a wrong password are told apart (only callers holding the secret get here). Repeated failures per client address and per login are locked out for increasing periods: 429 with `Retry-After`.',
+          'Login and password per the integration\'s login field (R1, R2). An unknown login and a wrong password are told apart (only callers holding the secret get here). Failures are limited per login and per end-user address (header `X-End-User-IP`: the end user\'s address as NEO saw it, believed only from the configured trusted ranges, ignored otherwise or when not an IP address), locked out for increasing periods, and per integration (a failure budget a minute): 429 with `Retry-After`.',
         params: CallbackParams,
         body: IdentifyBody,
         response: {
           200: IdentifyAnswer,
           ...problemResponses,
-          429: ProblemDocument.describe('R14: too many failed attempts from this address or on this login (`GATEWAY_TOO_MANY_ATTEMPTS`); retry after `Retry-After` seconds.'),
+          429: ProblemDocument.describe('R14: too many failed attempts on this login, from this end-user address, or on this integration (`GATEWAY_TOO_MANY_ATTEMPTS`); retry after `Retry-After` seconds.'),
         },
       },
       validatorCompiler: checkedValidator,
@@ -147,7 +148,8 @@ export function callbackV1Routes(app: HttpApp, core: CallbackCore): void {
     (request: CallbackRequest<{ Body: z.infer<typeof IdentifyBody> }>, reply: FastifyReply): void => {
       const integration = openCallback(core, request, reply);
       if (integration === undefined) return;
-      const outcome = core.identify(integration, request.body.login, request.body.password, request.ip);
+      // request.ip: the peer, or with GATEWAY_TRUST_PROXY the address the ingress saw (NEO's server).
+      const outcome = core.identify(integration, request.body.login, request.body.password, endUserAddressOf(request.ip, request.headers[END_USER_ADDRESS_HEADER]));
       if (outcome.kind === 'throttled') sendProblem(reply.header('retry-after', String(outcome.retryAfterSeconds)), tooMany);
       else reply.type(JSON_TYPE).send(identifyJson(outcome));
     },

@@ -27,8 +27,9 @@ function core(policy: StalePolicy = 'serve', acceptUnboundVerifiers = true) {
     ready: () => true,
     allowTtlSeconds: 300,
     denyTtlSeconds: 30,
-    perAddress: limits,
     perLogin: limits,
+    perEndUserAddress: limits,
+    perIntegration: { perMinute: 1_000, burst: 1_000 },
     acceptUnboundVerifiers,
     now: () => now,
   });

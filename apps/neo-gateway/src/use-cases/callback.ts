@@ -1,5 +1,6 @@
 import { AuthoriseReasonV1, type SubscriberStatus } from '@sva/contracts';
 import { createAttemptLimiter, type AttemptLimiterOptions } from '../domain/attempt-limiter.ts';
+import { createFailureBudget, type FailureBudgetOptions } from '../domain/failure-budget.ts';
 import { type AuthoriseReason, authoriseSubscriber, withStaleness } from '../domain/decisions.ts';
 import type { LoginDigests } from '../domain/login-keys.ts';
 import { secretsEqual, sha256 } from '../domain/digests.ts';
@@ -31,9 +32,10 @@ export interface CallbackCoreOptions {
   readonly ready: () => boolean;
   readonly allowTtlSeconds: number;
   readonly denyTtlSeconds: number;
-  /** R14: failed identifies per client address, and per login. */
-  readonly perAddress: AttemptLimiterOptions;
+  /** R14: failed identifies per login (lockouts), per end-user address when one is known (lockouts), and per integration (a budget). */
   readonly perLogin: AttemptLimiterOptions;
+  readonly perEndUserAddress: AttemptLimiterOptions;
+  readonly perIntegration: FailureBudgetOptions;
   /** R14: accept verifiers of the unbound (legacy) form, until every record was republished bound (default true). */
   readonly acceptUnboundVerifiers?: boolean;
   readonly now?: () => number;
@@ -52,8 +54,13 @@ export interface CallbackCore {
    * hashed and compared in constant time either way.
    */
   open(integrationId: string, secret: string): ViewIntegration | undefined;
-  /** R14 (R1, R2): who is this login, rate limited per client address and per login. */
-  identify(integration: ViewIntegration, login: string, password: string, clientAddress: string): IdentifyOutcome;
+  /**
+   * R14 (R1, R2): who is this login. Failures are limited per login, per integration, and per end
+   * user's address when the caller passed a trusted one (`endUserAddress`: its limiter key, see
+   * `http/end-user-address.ts`; undefined when unknown). NEO's own address is never a limit: it
+   * carries every user's logins.
+   */
+  identify(integration: ViewIntegration, login: string, password: string, endUserAddress: string | undefined): IdentifyOutcome;
   /** R15 (R1): may this subscriber use this product now; recorded for audit. `elapsedMs`: time already spent on the request. */
   authorise(integration: ViewIntegration, subscriberId: string, product: string, elapsedMs: number): AuthoriseOutcome;
   /** The view is loaded and caught up. */
@@ -63,8 +70,9 @@ export interface CallbackCore {
 export function createCallbackCore(options: CallbackCoreOptions): CallbackCore {
   const { view, digests, freshness, recorder, metrics } = options;
   const now = options.now ?? Date.now;
-  const byAddress = createAttemptLimiter<string>(options.perAddress);
   const byLogin = createAttemptLimiter<number>(options.perLogin);
+  const byAddress = createAttemptLimiter<string>(options.perEndUserAddress);
+  const byIntegration = createFailureBudget<number>(options.perIntegration);
   const acceptUnbound = options.acceptUnboundVerifiers ?? true;
   // Compared against when the integration is unknown, so that case costs what a wrong secret costs.
   const decoy = [{ digest: Buffer.alloc(32), validUntilMs: Number.POSITIVE_INFINITY }];
@@ -93,7 +101,7 @@ export function createCallbackCore(options: CallbackCoreOptions): CallbackCore {
       return ok ? integration : undefined;
     },
 
-    identify(integration, login, password, clientAddress) {
+    identify(integration, login, password, endUserAddress) {
       if (!integration.active) {
         metrics.identified('integration_inactive');
         return { kind: 'not_identified', reason: 'integration_inactive' };
@@ -102,7 +110,11 @@ export function createCallbackCore(options: CallbackCoreOptions): CallbackCore {
       const key = digests.key(integration.loginField, login);
       // The login's limiter key: 53 bits of its HMAC, scoped by the integration.
       const loginKey = ((key.readInt32BE(0) ^ integration.slot) >>> 0) * 0x20_0000 + (key.readInt32BE(4) >>> 11);
-      const wait = Math.max(byAddress.retryAfterSeconds(clientAddress, at), byLogin.retryAfterSeconds(loginKey, at));
+      const wait = Math.max(
+        byLogin.retryAfterSeconds(loginKey, at),
+        endUserAddress === undefined ? 0 : byAddress.retryAfterSeconds(endUserAddress, at),
+        byIntegration.retryAfterSeconds(integration.slot, at),
+      );
       if (wait > 0) {
         metrics.identified('throttled');
         return { kind: 'throttled', retryAfterSeconds: wait };
@@ -112,8 +124,9 @@ export function createCallbackCore(options: CallbackCoreOptions): CallbackCore {
       if (found < 0) reason = 'unknown_login';
       else if (!view.passwordMatches(found, integration.loginField, key, password, digests, acceptUnbound)) reason = 'wrong_password';
       if (reason !== undefined) {
-        byAddress.fail(clientAddress, at);
         byLogin.fail(loginKey, at);
+        if (endUserAddress !== undefined) byAddress.fail(endUserAddress, at);
+        byIntegration.fail(integration.slot, at);
         metrics.identified(reason);
         return { kind: 'not_identified', reason };
       }
