@@ -3,3 +3,5 @@ export { consoleDefaults, defaultWebDir, loadConfig, SERVICES, type ConsoleConfi
 
 /** The console's committed migrations (applied by `npm run migrate`, the tests and the embedded mode). */
 export const migrationsDir = new URL('../prisma/migrations', import.meta.url).pathname;
+export { buildWebAppIfNeeded, webBuildIsStale } from './build-web.ts';
+export { generatePassword } from './server/passwords.ts';

@@ -20,6 +20,7 @@ import { startNeoSimulator } from '@sva/neo-simulator';
 import { env, parseEnv, type DatabaseConfig } from '@sva/service-kit';
 import { migrationsDir as subscriptionsMigrations } from '@sva/subscriptions';
 import { z } from 'zod';
+import { startEmbeddedConsole } from './console.ts';
 import { demoCurls, seedDemo, waitUntilAuthorised, type DemoData } from './demo.ts';
 import { DEFAULT_PORTS, startSystem, type SystemSecrets } from './system.ts';
 
@@ -36,6 +37,8 @@ const Env = z.object({
   NEO_CLIENT_SECRET: z.string().default('demo-secret'),
   NEO_SIMULATOR_PORT: env.port(3010),
   HOST: z.string().default('127.0.0.1'),
+  CONSOLE_PORT: env.port(3000),
+  CONSOLE_DATABASE_URL: env.postgresUrl().optional(),
 });
 
 const stops: Array<() => Promise<unknown>> = [];
@@ -87,6 +90,11 @@ async function main(): Promise<void> {
   });
   stops.unshift(() => system.stop());
 
+  const operatorConsole = await startEmbeddedConsole({
+    dataDir, databaseUrl: config.CONSOLE_DATABASE_URL, urls: system.urls, apiKey: secrets.apiKey, host: config.HOST, port: config.CONSOLE_PORT, logLevel: config.LOG_LEVEL,
+  });
+  stops.unshift(() => operatorConsole.stop());
+
   const demoFile = path.join(dataDir, 'demo.json');
   let demo: DemoData;
   if (process.argv.includes('--seed') || !existsSync(demoFile)) {
@@ -101,6 +109,7 @@ async function main(): Promise<void> {
     [
       '',
       'SVA platform running (embedded mode)',
+      `  console        ${operatorConsole.url}   (user admin, password ${operatorConsole.admin.password ?? `in ${operatorConsole.admin.file}`})`,
       `  catalog        ${system.urls.catalog}   (OpenAPI: /openapi.json)`,
       `  subscriptions  ${system.urls.subscriptions}`,
       `  billing-status ${system.urls.billing}`,

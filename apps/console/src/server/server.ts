@@ -18,6 +18,8 @@ export interface ConsoleDependencies {
   readonly clock?: Clock;
   readonly logger?: Logger;
   readonly fetch?: typeof fetch;
+  /** The password `admin` gets when there is no account yet (default: generated). */
+  readonly firstAdminPassword?: string;
 }
 
 export const CONSOLE_VERSION = '0.1.0';
@@ -36,7 +38,7 @@ export async function buildConsoleServer(config: ConsoleConfig, deps: ConsoleDep
   const logger = deps.logger ?? createLogger({ name: 'console', level: config.logLevel });
   const db = createPrismaClient(PrismaClient, { url: config.database.url, poolMax: config.database.poolMax });
   const ctx: ConsoleContext = { db, clock: deps.clock ?? systemClock, config, operations: loadOperations(), fetch: deps.fetch ?? fetch };
-  const firstAdminPassword = await ensureFirstAdmin(ctx);
+  const firstAdminPassword = await ensureFirstAdmin(ctx, deps.firstAdminPassword);
 
   const { app, lifecycle } = createHttpApp({
     name: 'console',
