@@ -72,12 +72,6 @@ export default [
     rules: { '@nx/enforce-module-boundaries': 'off' },
   },
   {
-    // The console's client generator runs at build time and starts the four services to read the
-    // documents they serve (as tools/openapi-lint does); the console's own code never imports them.
-    files: ['apps/console/tools/**/*.ts'],
-    rules: { '@nx/enforce-module-boundaries': 'off' },
-  },
-  {
     // Domain rules are plain functions: no HTTP, no bus, no database, no ambient clock.
     files: ['apps/*/src/domain/**/*.ts'],
     rules: {

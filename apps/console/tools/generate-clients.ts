@@ -1,25 +1,45 @@
 /**
  * `nx run console:generate-clients`: reads the OpenAPI document each service serves (the four
- * services started on throwaway databases, as `tools/openapi-lint` does) and writes, per service,
+ * services started on throwaway databases) and writes, per service,
  * `src/api/<service>.openapi.json` (the forwarder's allow-list reads it) and `src/api/<service>.d.ts`
  * (openapi-typescript types for the web app's openapi-fetch clients).
  *
  * `--check` (`nx run console:check-clients`, run by `npm test`) writes nothing and exits 1 when the
  * committed files differ from what the current documents give.
  */
+import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
-import { startServedSystem } from '@sva/openapi-lint/src/served.ts';
+import { migrationsDir as billingMigrations } from '@sva/billing-status';
+import { createMemoryBus } from '@sva/bus';
+import { migrationsDir as catalogMigrations } from '@sva/catalog';
+import { startSystem } from '@sva/embedded';
+import { migrationsDir as subscriptionsMigrations } from '@sva/subscriptions';
+import { provisionDatabase } from '@sva/testing';
 import openapiTS, { astToString } from 'openapi-typescript';
 
 const SERVICES = ['catalog', 'subscriptions', 'billing'] as const;
 const check = process.argv.includes('--check');
 const apiDir = new URL('../src/api/', import.meta.url);
 
-const system = await startServedSystem();
+const bus = createMemoryBus({ onError: () => {} });
+const databases = await Promise.all(
+  [catalogMigrations, subscriptionsMigrations, billingMigrations].map((migrationsDir, n) => provisionDatabase({ migrationsDir, label: `clients-${n}` })),
+);
+const [catalog, subscriptions, billing] = databases.map((database) => ({ url: database.url, poolMax: database.poolMax }));
+const secret = () => randomBytes(32).toString('base64url');
+const system = await startSystem({
+  bus,
+  databases: { catalog: catalog!, subscriptions: subscriptions!, billing: billing! },
+  secrets: { apiKey: secret(), loginHashKey: secret(), credentialsKey: secret() },
+  ports: { catalog: 0, subscriptions: 0, billing: 0, gateway: 0 },
+  logLevel: 'silent',
+});
 const stale: string[] = [];
 try {
   for (const service of SERVICES) {
-    const document = await system.document(service);
+    const response = await fetch(`${system.urls[service]}/openapi.json`);
+    if (response.status !== 200) throw new Error(`${service} /openapi.json answered ${response.status}`);
+    const document = (await response.json()) as Record<string, unknown>;
     // The serving origin (a random port here) is no part of the API.
     delete document.servers;
     const json = `${JSON.stringify(document, null, 2)}\n`;
@@ -36,6 +56,8 @@ try {
   }
 } finally {
   await system.stop();
+  await bus.close();
+  for (const database of databases) await database.drop();
 }
 if (check && stale.length > 0) {
   process.stderr.write(`generated clients are out of date: ${stale.join(', ')}\nrun: npx nx run console:generate-clients\n`);
