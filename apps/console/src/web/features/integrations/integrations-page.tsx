@@ -119,6 +119,9 @@ function IntegrationForm({ onDone }: { onDone: () => void }) {
         <p>
           <code data-testid="callback-secret">{create.data.callbackSecret}</code>
         </p>
+        <p>
+          {t('callbackUrl')}: <CopyText text={create.data.callbackUrl} />
+        </p>
         <button onClick={onDone}>OK</button>
       </div>
     );
