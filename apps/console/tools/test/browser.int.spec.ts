@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -42,6 +42,7 @@ async function logIn(page: Page, username: string, password: string): Promise<vo
 
 describe.skipIf(!hasChromium)(hasChromium ? 'console in Chromium' : `console in Chromium (skipped: no Chromium at ${CHROMIUM})`, () => {
   beforeAll(async () => {
+    await rm(shots, { recursive: true, force: true });
     await mkdir(shots, { recursive: true });
     system = await startConsoleSystem();
     browser = await chromium.launch({
@@ -104,6 +105,7 @@ describe.skipIf(!hasChromium)(hasChromium ? 'console in Chromium' : `console in 
     await page.getByRole('button', { name: 'Cadastrar' }).click();
     // The API's field error shows next to the field it names.
     await page.locator('.field-error').first().waitFor();
+    await page.getByText('Há campos inválidos').waitFor();
     await shot(page, '02-integration-field-error');
     await page.getByLabel('URL da plataforma').fill(system.neo.baseUrl);
     await page.getByRole('button', { name: 'Cadastrar' }).click();

@@ -92,6 +92,7 @@ const pt = {
     cancelled: 'Cancelado',
   },
   problems: {
+    HTTP_VALIDATION_FAILED: 'Há campos inválidos: veja as mensagens junto aos campos.',
     CONSOLE_LOGIN_FAILED: 'Usuário ou senha incorretos.',
     CONSOLE_ACCOUNT_LOCKED: 'Conta bloqueada após tentativas sem sucesso. Tente novamente mais tarde.',
     CONSOLE_TOO_MANY_LOGINS: 'Muitas tentativas deste endereço. Aguarde um minuto.',
@@ -199,6 +200,7 @@ const en: Messages = {
     cancelled: 'Cancelled',
   },
   problems: {
+    HTTP_VALIDATION_FAILED: 'Some fields are invalid: see the messages beside them.',
     CONSOLE_LOGIN_FAILED: 'Wrong user name or password.',
     CONSOLE_ACCOUNT_LOCKED: 'Account locked after failed attempts. Try again later.',
     CONSOLE_TOO_MANY_LOGINS: 'Too many attempts from this address. Wait a minute.',
