@@ -7,33 +7,15 @@
  * `--check` (`nx run console:check-clients`, run by `npm test`) writes nothing and exits 1 when the
  * committed files differ from what the current documents give.
  */
-import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
-import { migrationsDir as billingMigrations } from '@sva/billing-status';
-import { createMemoryBus } from '@sva/bus';
-import { migrationsDir as catalogMigrations } from '@sva/catalog';
-import { startSystem } from '@sva/embedded';
-import { migrationsDir as subscriptionsMigrations } from '@sva/subscriptions';
-import { provisionDatabase } from '@sva/testing';
 import openapiTS, { astToString } from 'openapi-typescript';
+import { startServices } from './services.ts';
 
 const SERVICES = ['catalog', 'subscriptions', 'billing'] as const;
 const check = process.argv.includes('--check');
 const apiDir = new URL('../src/api/', import.meta.url);
 
-const bus = createMemoryBus({ onError: () => {} });
-const databases = await Promise.all(
-  [catalogMigrations, subscriptionsMigrations, billingMigrations].map((migrationsDir, n) => provisionDatabase({ migrationsDir, label: `clients-${n}` })),
-);
-const [catalog, subscriptions, billing] = databases.map((database) => ({ url: database.url, poolMax: database.poolMax }));
-const secret = () => randomBytes(32).toString('base64url');
-const system = await startSystem({
-  bus,
-  databases: { catalog: catalog!, subscriptions: subscriptions!, billing: billing! },
-  secrets: { apiKey: secret(), loginHashKey: secret(), credentialsKey: secret() },
-  ports: { catalog: 0, subscriptions: 0, billing: 0, gateway: 0 },
-  logLevel: 'silent',
-});
+const system = await startServices();
 const stale: string[] = [];
 try {
   for (const service of SERVICES) {
@@ -56,8 +38,6 @@ try {
   }
 } finally {
   await system.stop();
-  await bus.close();
-  for (const database of databases) await database.drop();
 }
 if (check && stale.length > 0) {
   process.stderr.write(`generated clients are out of date: ${stale.join(', ')}\nrun: npx nx run console:generate-clients\n`);

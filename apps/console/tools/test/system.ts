@@ -1,12 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { migrationsDir as billingMigrations } from '@sva/billing-status';
-import { createMemoryBus } from '@sva/bus';
-import { migrationsDir as catalogMigrations } from '@sva/catalog';
 import { buildConsoleServer, buildWebAppIfNeeded, consoleDefaults, defaultWebDir, migrationsDir as consoleMigrations } from '@sva/console';
-import { startSystem } from '@sva/embedded';
 import { startNeoSimulator } from '@sva/neo-simulator';
-import { migrationsDir as subscriptionsMigrations } from '@sva/subscriptions';
 import { provisionDatabase } from '@sva/testing';
+import { startServices } from '../services.ts';
 
 export interface ConsoleSystem {
   readonly consoleUrl: string;
@@ -26,30 +21,19 @@ export async function startConsoleSystem(): Promise<ConsoleSystem> {
   };
   try {
     await buildWebAppIfNeeded();
-    const bus = createMemoryBus({ onError: () => {} });
-    cleanups.push(() => bus.close());
-    const databases = await Promise.all(
-      [catalogMigrations, subscriptionsMigrations, billingMigrations, consoleMigrations].map((migrationsDir, n) => provisionDatabase({ migrationsDir, label: `console-e2e-${n}` })),
-    );
-    for (const database of databases) cleanups.push(() => database.drop());
-    const [catalog, subscriptions, billing, consoleDb] = databases.map((database) => ({ url: database.url, poolMax: database.poolMax }));
+    const consoleDatabase = await provisionDatabase({ migrationsDir: consoleMigrations, label: 'console-e2e' });
+    cleanups.push(() => consoleDatabase.drop());
     const neo = { clientId: 'e2e', clientSecret: 'e2e-secret' };
     const simulator = await startNeoSimulator({ host: '127.0.0.1', port: 0, ...neo });
     cleanups.push(() => simulator.stop());
-    const apiKey = randomBytes(32).toString('base64url');
-    const system = await startSystem({
-      bus,
-      databases: { catalog: catalog!, subscriptions: subscriptions!, billing: billing! },
-      secrets: { apiKey, loginHashKey: randomBytes(32).toString('base64url'), credentialsKey: randomBytes(32).toString('base64url') },
-      ports: { catalog: 0, subscriptions: 0, billing: 0, gateway: 0 },
-      logLevel: 'silent',
-    });
+    const system = await startServices();
     cleanups.push(() => system.stop());
+    const apiKey = system.apiKey;
     const built = await buildConsoleServer({
       ...consoleDefaults,
       http: { host: '127.0.0.1', port: 0 },
       logLevel: 'silent',
-      database: consoleDb!,
+      database: { url: consoleDatabase.url, poolMax: consoleDatabase.poolMax },
       services: system.urls,
       serviceApiKey: apiKey,
       webDir: defaultWebDir,
