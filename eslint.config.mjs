@@ -31,6 +31,8 @@ const depConstraints = (forTests) => {
     { sourceTag: 'scope:subscriptions', onlyDependOnLibsWithTags: ['scope:subscriptions', 'scope:shared'] },
     { sourceTag: 'scope:billing-status', onlyDependOnLibsWithTags: ['scope:billing-status', 'scope:shared'] },
     { sourceTag: 'scope:neo-gateway', onlyDependOnLibsWithTags: ['scope:neo-gateway', 'scope:shared'] },
+    // the console talks to the services over HTTP only (their OpenAPI documents), never by import
+    { sourceTag: 'scope:console', onlyDependOnLibsWithTags: ['scope:console', 'scope:shared'] },
     { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
     // tools (embedded runner, simulator, benchmarks) compose the services
     { sourceTag: 'scope:tools', onlyDependOnLibsWithTags: ['*'] },
@@ -42,13 +44,13 @@ const boundaries = (forTests) => [
   { enforceBuildableLibDependency: false, allow: [], depConstraints: depConstraints(forTests) },
 ];
 
-const testFiles = ['**/*.spec.ts', '**/test/**/*.ts'];
+const testFiles = ['**/*.spec.ts', '**/test/**/*.ts', '**/test/**/*.tsx'];
 
 export default [
   { ignores: ['**/node_modules/**', '**/dist/**', '**/generated/**', '**/.data/**', '**/*.mjs'] },
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     plugins: { '@nx': nx },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],

@@ -20,6 +20,7 @@ import { startNeoSimulator } from '@sva/neo-simulator';
 import { env, parseEnv } from '@sva/service-kit';
 import { migrationsDir as subscriptionsMigrations } from '@sva/subscriptions';
 import { z } from 'zod';
+import { startEmbeddedConsole } from './console.ts';
 import { createDemoClock, demoClockRefusal } from './demo-clock.ts';
 import { demoCurls, demoEnvFile, seedDemo, waitUntilAuthorised, type DemoData } from './demo.ts';
 import { startSystem, type EmbeddedDatabase, type SystemSecrets } from './system.ts';
@@ -35,10 +36,12 @@ const Env = z.object({
   NEO_CLIENT_ID: z.string().default('demo'),
   NEO_CLIENT_SECRET: z.string().default('demo-secret'),
   NEO_SIMULATOR_PORT: env.port(3010),
-  /** Reserved for the operator console (served by this process once it exists). */
-  CONSOLE_PORT: env.port(3000),
   /** Default of every `*_HOST` not set. */
   HOST: z.string().default('127.0.0.1'),
+  CONSOLE_PORT: env.port(3000),
+  /** The console's log level (the services read LOG_LEVEL through their own configuration). */
+  LOG_LEVEL: env.logLevel().default('warn'),
+  CONSOLE_DATABASE_URL: env.postgresUrl().optional(),
 });
 
 const stops: Array<() => Promise<unknown>> = [];
@@ -98,6 +101,11 @@ async function main(): Promise<void> {
   });
   stops.unshift(() => system.stop());
 
+  const operatorConsole = await startEmbeddedConsole({
+    dataDir, databaseUrl: config.CONSOLE_DATABASE_URL, urls: system.urls, apiKey: secrets.apiKey, host: config.HOST, port: config.CONSOLE_PORT, logLevel: config.LOG_LEVEL,
+  });
+  stops.unshift(() => operatorConsole.stop());
+
   const demoFile = path.join(dataDir, 'demo.json');
   let demo: DemoData;
   if (process.argv.includes('--seed') || !existsSync(demoFile)) {
@@ -115,6 +123,7 @@ async function main(): Promise<void> {
     [
       '',
       'SVA platform running (embedded mode)',
+      `  console        ${operatorConsole.url}   (user admin, password ${operatorConsole.admin.password ?? `in ${operatorConsole.admin.file}`})`,
       `  catalog        ${system.urls.catalog}   (OpenAPI: /openapi.json)`,
       `  subscriptions  ${system.urls.subscriptions}`,
       `  billing-status ${system.urls.billing}`,

@@ -1,0 +1,88 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { catalog, subscriptions, unwrap } from '../../shared/api.ts';
+import { useI18n } from '../../shared/i18n.tsx';
+import { parseMoney } from '../../shared/money.ts';
+import { Field, ProblemMessage, problemOf } from '../../shared/ui.tsx';
+
+interface PlanLike {
+  readonly lockPackages: boolean;
+  readonly packages: ReadonlyArray<{ readonly packageId: string }>;
+}
+
+/**
+ * Serviços do Cliente › Pacotes › Adicionar Pacotes: only packages the service may take (active,
+ * not on it yet; for a plan that locks packages, only the plan's, with the line saying so — R8);
+ * the value is prefilled from the package and may be edited.
+ */
+export function AddPackages(props: { serviceId: string; customerId: string; plan: PlanLike | undefined; attachedPackageIds: string[]; onDone: () => void }) {
+  const { t, money } = useI18n();
+  const queries = useQueryClient();
+  const packages = useQuery({ queryKey: ['packages', 'active'], queryFn: () => unwrap(catalog.GET('/v1/packages', { params: { query: { active: 'true', limit: 100 } } })) });
+  const locked = props.plan?.lockPackages === true;
+  const candidates = (packages.data?.items ?? []).filter(
+    (p) => !props.attachedPackageIds.includes(p.id) && (!locked || props.plan!.packages.some((entry) => entry.packageId === p.id)),
+  );
+  const [packageId, setPackageId] = useState('');
+  const [price, setPrice] = useState('');
+  const chosen = candidates.find((p) => p.id === packageId);
+  const attach = useMutation({
+    mutationFn: () =>
+      unwrap(
+        subscriptions.POST('/v1/services/{id}/packages', {
+          params: { path: { id: props.serviceId } },
+          body: { packageId, ...(price === '' ? {} : { priceCents: parseMoney(price) ?? -1 }) },
+        }),
+      ),
+    onSuccess: async () => {
+      await Promise.all([queries.invalidateQueries({ queryKey: ['service', props.serviceId] }), queries.invalidateQueries({ queryKey: ['customer', props.customerId] })]);
+      props.onDone();
+    },
+  });
+  return (
+    <form
+      className="card"
+      onSubmit={(event) => {
+        event.preventDefault();
+        attach.mutate();
+      }}
+    >
+      <h4>{t('addPackages')}</h4>
+      {locked && (
+        <p className="note" data-testid="locked-note">
+          {t('lockedExplanation')}
+        </p>
+      )}
+      {packages.data && candidates.length === 0 && <p>{t('nothingToAdd')}</p>}
+      <div className="field">
+        <label htmlFor="add-package">{t('package')}</label>
+        <select
+          id="add-package"
+          value={packageId}
+          onChange={(e) => {
+            setPackageId(e.target.value);
+            const pkg = candidates.find((p) => p.id === e.target.value);
+            setPrice(pkg ? (pkg.priceCents / 100).toFixed(2).replace('.', ',') : '');
+          }}
+        >
+          <option value="">—</option>
+          {candidates.map((p) => (
+            <option key={p.id} value={p.id}>
+              {p.description} ({money(p.priceCents)})
+            </option>
+          ))}
+        </select>
+      </div>
+      <Field label={`${t('price')} (R$)`} name="priceCents" inputMode="decimal" value={price} onChange={(e) => setPrice(e.target.value)} problem={problemOf(attach.error)} />
+      <ProblemMessage error={attach.error} />
+      <div className="actions">
+        <button type="submit" disabled={!chosen || attach.isPending}>
+          {t('add')}
+        </button>
+        <button type="button" onClick={props.onDone}>
+          {t('cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}

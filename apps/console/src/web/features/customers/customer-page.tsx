@@ -1,0 +1,143 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { billing, catalog, subscriptions, unwrap } from '../../shared/api.ts';
+import { useI18n } from '../../shared/i18n.tsx';
+import { Field, Page, ProblemMessage, problemOf } from '../../shared/ui.tsx';
+import { AddPackages } from './add-packages.tsx';
+
+/** A customer: services with their packages and values (R7), standing, subscribers, explain. */
+export function CustomerPage({ id, canChange }: { id: string; canChange: boolean }) {
+  const { t, m, date } = useI18n();
+  const customer = useQuery({ queryKey: ['customer', id], queryFn: () => unwrap(subscriptions.GET('/v1/customers/{id}', { params: { path: { id } } })) });
+  const standing = useQuery({ queryKey: ['standing', id], queryFn: () => unwrap(billing.GET('/v1/customers/{id}/standing', { params: { path: { id } } })) });
+  if (!customer.data) return <ProblemMessage error={customer.error} />;
+  const c = customer.data;
+  return (
+    <Page title={`${m.customer}: ${c.name}`}>
+      <dl className="facts">
+        <dt>{t('document')}</dt>
+        <dd>{c.documentMasked}</dd>
+        <dt>{t('code')}</dt>
+        <dd>{c.code ?? '—'}</dd>
+        <dt>{t('standing')}</dt>
+        <dd data-testid="standing">
+          {standing.data?.standing === 'delinquent'
+            ? t('standingDelinquent', { since: standing.data.since ? date(standing.data.since) : '—', reason: standing.data.reason })
+            : t('standingGood')}
+          {standing.data?.trustUnblock && ` · ${t('trustUnblock', { until: date(standing.data.trustUnblock.until) })}`}
+        </dd>
+        <dt>{t('subscriberIds')}</dt>
+        <dd>
+          {c.entitlements.map((e) => (
+            <span key={e.integrationId} className="tag">
+              {e.subscriberId} ({e.status})
+            </span>
+          ))}
+        </dd>
+      </dl>
+      <h2>{t('services')}</h2>
+      {c.services.map((service) => (
+        <ServiceCard key={service.id} serviceId={service.id} customerId={id} canChange={canChange} />
+      ))}
+      <Explain customerId={id} />
+    </Page>
+  );
+}
+
+function ServiceCard({ serviceId, customerId, canChange }: { serviceId: string; customerId: string; canChange: boolean }) {
+  const { t, m, money, date } = useI18n();
+  const queries = useQueryClient();
+  const service = useQuery({ queryKey: ['service', serviceId], queryFn: () => unwrap(subscriptions.GET('/v1/services/{id}', { params: { path: { id: serviceId } } })) });
+  const plans = useQuery({ queryKey: ['plans'], queryFn: () => unwrap(catalog.GET('/v1/plans', { params: { query: { limit: 100 } } })) });
+  const detach = useMutation({
+    mutationFn: (attachmentId: string) => unwrap(subscriptions.DELETE('/v1/services/{id}/packages/{attachmentId}', { params: { path: { id: serviceId, attachmentId } } })),
+    onSuccess: () => Promise.all([queries.invalidateQueries({ queryKey: ['service', serviceId] }), queries.invalidateQueries({ queryKey: ['customer', customerId] })]),
+  });
+  const [adding, setAdding] = useState(false);
+  const s = service.data;
+  if (!s) return <ProblemMessage error={service.error} />;
+  const plan = plans.data?.items.find((p) => p.id === s.planId);
+  const attached = s.packages.filter((p) => p.detachedAt === null);
+  return (
+    <article className="card" aria-label={`${t('service')} ${s.authLogin ?? s.id}`}>
+      <h3>
+        {t('service')} {s.authLogin ?? ''} · {plan?.name ?? '—'} · {m.serviceStatus[s.status]}
+      </h3>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">{t('package')}</th>
+            <th scope="col">{t('price')}</th>
+            <th scope="col">{t('actions')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {attached.map((p) => (
+            <tr key={p.id}>
+              <td>
+                {p.packageDescription ?? p.packageId}
+                {p.fromPlan ? ` (${t('fromPlan')})` : ''}
+                {p.trialEndsAt ? ` · ${t('trialUntil', { date: date(p.trialEndsAt) })}` : ''}
+              </td>
+              <td className="number">{money(p.priceCents)}</td>
+              <td>
+                {canChange && (
+                  <button type="button" className="small" onClick={() => detach.mutate(p.id)}>
+                    {t('detach')}
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <ProblemMessage error={detach.error} />
+      {canChange && !adding && s.status !== 'cancelled' && (
+        <button type="button" onClick={() => setAdding(true)}>
+          {t('addPackages')}
+        </button>
+      )}
+      {adding && plans.data && (
+        <AddPackages
+          serviceId={serviceId}
+          customerId={customerId}
+          plan={plan}
+          attachedPackageIds={attached.map((p) => p.packageId)}
+          onDone={() => setAdding(false)}
+        />
+      )}
+    </article>
+  );
+}
+
+function Explain({ customerId }: { customerId: string }) {
+  const { t } = useI18n();
+  const [product, setProduct] = useState('');
+  const ask = useMutation({ mutationFn: () => unwrap(subscriptions.GET('/v1/customers/{id}/explain', { params: { path: { id: customerId }, query: { product } } })) });
+  return (
+    <form
+      className="card"
+      onSubmit={(event) => {
+        event.preventDefault();
+        ask.mutate();
+      }}
+    >
+      <h2>{t('explain')}</h2>
+      <Field label={t('product')} name="product" value={product} onChange={(e) => setProduct(e.target.value)} problem={problemOf(ask.error)} />
+      <button type="submit">{t('ask')}</button>
+      <ProblemMessage error={ask.error} />
+      {ask.data && (
+        <div role="status" data-testid="explain">
+          <p>
+            <strong>{ask.data.allowed ? t('allowed') : t('denied')}</strong>: {ask.data.summary}
+          </p>
+          <ul>
+            {ask.data.answers.map((answer) => (
+              <li key={answer.integrationId}>{answer.summary}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </form>
+  );
+}

@@ -1,0 +1,280 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, startConsoleSystem, type ConsoleSystem } from './system.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+const outDir = new URL('../../test-output/', import.meta.url).pathname;
+const shots = `${outDir}screenshots/`;
+const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+let system: ConsoleSystem;
+let browser: Browser;
+const ids: { integration?: string; mumo?: string; kiddle?: string; leitura?: string; plan?: string; customer?: string } = {};
+
+/** No serious or critical axe-core violation on the page as it is now. */
+async function expectAccessible(page: Page, screen: string): Promise<void> {
+  await page.addScriptTag({ content: axeSource });
+  const violations = await page.evaluate(async () => {
+    const result = await (window as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }> } }).axe.run();
+    return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}, ${v.nodes.length} nodes)`);
+  });
+  expect(violations, `axe on ${screen}`).toEqual([]);
+}
+
+const shot = (page: Page, name: string) => page.screenshot({ path: `${shots}${name}.png`, fullPage: true });
+
+async function newPage(): Promise<Page> {
+  const context = await browser.newContext({ locale: 'pt-BR', viewport: { width: 1280, height: 860 } });
+  return context.newPage();
+}
+
+async function logIn(page: Page, username: string, password: string): Promise<void> {
+  await page.goto(system.consoleUrl);
+  await page.getByLabel('Usuário').fill(username);
+  await page.getByLabel('Senha').fill(password);
+  await page.getByRole('button', { name: 'Entrar' }).click();
+  await page.getByRole('button', { name: 'Sair' }).waitFor();
+}
+
+describe.skipIf(!hasChromium)(hasChromium ? 'console in Chromium' : `console in Chromium (skipped: no Chromium at ${CHROMIUM})`, () => {
+  beforeAll(async () => {
+    await rm(shots, { recursive: true, force: true });
+    await mkdir(shots, { recursive: true });
+    system = await startConsoleSystem();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    const admin = await newPage();
+    // Accounts for the role tests, made through the console's own API as an admin would.
+    await logIn(admin, 'admin', system.adminPassword);
+    for (const [username, role] of [['sonia', 'support'], ['otavio', 'operator']]) {
+      const status = await admin.evaluate(async ([u, r]) => {
+        const session = (await (await fetch('/api/session')).json()) as { csrfToken: string };
+        const answer = await fetch('/api/operators', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-csrf-token': session.csrfToken },
+          body: JSON.stringify({ username: u, displayName: u, role: r, password: `${u}-password-123` }),
+        });
+        return answer.status;
+      }, [username, role]);
+      expect(status).toBe(201);
+    }
+    await admin.context().close();
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await system?.stop();
+  });
+
+  it('when opened with a cold cache, then the login screen shows (load time measured, not asserted)', async () => {
+    const page = await newPage();
+    const started = performance.now();
+    await page.goto(system.consoleUrl);
+    await page.getByRole('button', { name: 'Entrar' }).waitFor();
+    const visibleMs = Math.round(performance.now() - started);
+    const navigation = await page.evaluate(() => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).loadEventEnd);
+    await writeFile(`${outDir}first-load.json`, `${JSON.stringify({ loginVisibleMs: visibleMs, loadEventEndMs: Math.round(navigation) })}\n`);
+    process.stdout.write(`console cold first load: login visible after ${visibleMs} ms, load event at ${Math.round(navigation)} ms\n`);
+    expect(await page.locator('html').getAttribute('lang')).toBe('pt-BR');
+    await expectAccessible(page, 'login');
+    await shot(page, '01-login');
+    await page.getByLabel('Usuário').fill('admin');
+    await page.getByLabel('Senha').fill('wrong-password');
+    await page.getByRole('button', { name: 'Entrar' }).click();
+    await expect(page.getByRole('alert').textContent()).resolves.toContain('Usuário ou senha incorretos.');
+    await page.context().close();
+  });
+
+  it('plays the manual: integration, Testar/Sincronizar, package, plan, customer, Adicionar Pacotes with an edited value, R8 and R9, explain, NEO authorise', async () => {
+    const page = await newPage();
+    await logIn(page, 'admin', system.adminPassword);
+
+    // Configuração › Integrações › Plataformas de Conteúdo: create the NEO integration.
+    await page.getByRole('link', { name: 'Plataformas de Conteúdo' }).click();
+    await page.getByRole('button', { name: 'Nova integração' }).click();
+    await page.getByLabel('Descrição').fill('NEO (e2e)');
+    await page.getByLabel('URL da plataforma').fill('nota uma url');
+    await page.getByLabel('Client ID').fill(system.neo.clientId);
+    await page.getByLabel('Client secret').fill(system.neo.clientSecret);
+    await page.getByRole('button', { name: 'Cadastrar' }).click();
+    // The API's field error shows next to the field it names.
+    await page.locator('.field-error').first().waitFor();
+    await page.getByText('Há campos inválidos').waitFor();
+    await shot(page, '02-integration-field-error');
+    await page.getByLabel('URL da plataforma').fill(system.neo.baseUrl);
+    await page.getByRole('button', { name: 'Cadastrar' }).click();
+    const secret = (await page.getByTestId('callback-secret').textContent())!;
+    expect(secret).toMatch(/\S{20,}/);
+    // The callback URL NEO is given carries the secret, shown this once.
+    const callbackUrl = (await page.locator('.card code').nth(1).textContent())!;
+    expect(callbackUrl).toContain(secret);
+    await shot(page, '03-integration-secret-once');
+    await page.getByRole('button', { name: 'OK' }).click();
+    const row = page.getByRole('row', { name: /NEO \(e2e\)/ });
+    await row.getByRole('button', { name: 'Testar' }).click();
+    await row.getByText('Conexão com a plataforma funcionando.').waitFor();
+    await row.getByRole('button', { name: 'Sincronizar' }).click();
+    await row.getByText(/Produtos: \d+ adicionados/).waitFor();
+    await expectAccessible(page, 'integrations');
+    await shot(page, '04-integrations-synced');
+    const integrations = await system.api<{ items: Array<{ id: string; description: string }> }>('catalog', 'GET', '/v1/integrations');
+    ids.integration = integrations.items.find((i) => i.description === 'NEO (e2e)')!.id;
+
+    // Configuração › Pacotes: one package through the form (R$ 9,90), two more with their products by API.
+    await page.getByRole('link', { name: 'Pacotes' }).click();
+    await page.getByRole('button', { name: 'Novo pacote' }).click();
+    await page.getByLabel('Descrição').fill('Leitura (Leiturinha)');
+    await page.getByLabel('Valor (R$)').fill('9,90');
+    await page.getByRole('button', { name: 'Cadastrar' }).click();
+    await page.getByRole('cell', { name: 'Leitura (Leiturinha)' }).waitFor();
+    await expect(page.getByRole('row', { name: /Leitura/ }).textContent()).resolves.toContain('R$ 9,90');
+    const made = (description: string, priceCents: number, product: string) =>
+      system.api<{ id: string }>('catalog', 'POST', '/v1/packages', {
+        description,
+        priceCents,
+        composition: [{ kind: 'sva', serviceCode: 'SVA-01', share: { percent: 100 } }],
+        grants: [{ integrationId: ids.integration, productCodes: [product] }],
+      }).catch(() => system.api<{ id: string }>('catalog', 'POST', '/v1/packages', { description, priceCents, grants: [{ integrationId: ids.integration, productCodes: [product] }] }));
+    ids.mumo = (await made('Música (Mumo)', 1_990, 'mumo')).id;
+    ids.kiddle = (await made('Kids (Kiddle)', 1_490, 'kiddle')).id;
+    const packages = await system.api<{ items: Array<{ id: string; description: string }> }>('catalog', 'GET', '/v1/packages');
+    ids.leitura = packages.items.find((p) => p.description === 'Leitura (Leiturinha)')!.id;
+    await page.reload();
+    await page.getByRole('cell', { name: 'Música (Mumo)' }).waitFor();
+    await expectAccessible(page, 'packages');
+    await shot(page, '05-packages');
+
+    // Configuração › Serviços/Planos: a plan locking packages, Mumo mandatory, Kiddle on a 7-day trial.
+    ids.plan = (
+      await system.api<{ id: string }>('catalog', 'POST', '/v1/plans', {
+        name: 'Fibra 300',
+        downloadMbps: 300,
+        uploadMbps: 150,
+        priceCents: 9_990,
+        lockPackages: true,
+        packages: [
+          { packageId: ids.mumo, mandatory: true },
+          { packageId: ids.kiddle, trialDays: 7 },
+        ],
+      })
+    ).id;
+    await page.getByRole('link', { name: 'Serviços/Planos' }).click();
+    await page.getByRole('cell', { name: 'Fibra 300' }).waitFor();
+    await expect(page.getByRole('row', { name: /Fibra 300/ }).textContent()).resolves.toMatch(/Música \(Mumo\) · Obrigatório.*Dias de teste: 7/);
+    await expectAccessible(page, 'plans');
+    await shot(page, '06-plans');
+
+    // A customer with a service on the plan (its packages arrive, R11) and a second service without a plan.
+    ids.customer = (await system.api<{ id: string }>('subscriptions', 'POST', '/v1/customers', { name: 'João Souza', document: '111.444.777-35', code: 'C-1001' })).id;
+    await eventually(() =>
+      system.api('subscriptions', 'POST', `/v1/customers/${ids.customer}/services`, { planId: ids.plan, status: 'enabled', authLogin: 'joao.souza', authPassword: 'pppoe-password-1' }),
+    );
+    await system.api('subscriptions', 'POST', `/v1/customers/${ids.customer}/services`, { status: 'enabled', authLogin: 'joao.casa', authPassword: 'pppoe-password-2' });
+
+    // Clientes: search with punctuation, open the customer.
+    await page.getByRole('link', { name: 'Clientes' }).click();
+    await page.getByLabel('CPF/CNPJ / Código do cliente').fill('111.444.777-35');
+    await page.getByRole('button', { name: 'Buscar' }).click();
+    await page.getByRole('link', { name: 'João Souza' }).click();
+    const service = page.getByRole('article', { name: 'Serviço joao.souza' });
+    await service.getByText('Música (Mumo) (do plano)').waitFor();
+    await service.getByText(/Kids \(Kiddle\).*teste até \d{2}\/\d{2}\/\d{4}/).waitFor();
+
+    // Adicionar Pacotes on the locked plan: the plan's packages are all on it, and the R8 line says why no other shows.
+    await service.getByRole('button', { name: 'Adicionar Pacotes' }).click();
+    await expect(service.getByTestId('locked-note').textContent()).resolves.toContain('trava os pacotes');
+    await service.getByText('Nenhum pacote disponível para este serviço.').waitFor();
+    await shot(page, '07-add-packages-r8');
+    await service.getByRole('button', { name: 'Cancelar' }).click();
+
+    // Adicionar Pacotes on the service without a plan: value prefilled from the package, then edited.
+    const home = page.getByRole('article', { name: 'Serviço joao.casa' });
+    await home.getByRole('button', { name: 'Adicionar Pacotes' }).click();
+    const options = await home.locator('select option').allTextContents();
+    expect(options).toEqual(expect.arrayContaining(['Leitura (Leiturinha) (R$ 9,90)', 'Música (Mumo) (R$ 19,90)']));
+    await home.getByLabel('Pacote', { exact: true }).selectOption(ids.leitura!);
+    await expect(home.getByLabel('Valor (R$)').inputValue()).resolves.toBe('9,90');
+    await home.getByLabel('Valor (R$)').fill('7,50');
+    await expectAccessible(page, 'add-packages');
+    await shot(page, '08-add-packages-edited-value');
+    await home.getByRole('button', { name: 'Adicionar', exact: true }).click();
+    await expect(home.getByRole('row', { name: /Leitura \(Leiturinha\)/ }).textContent()).resolves.toContain('R$ 7,50');
+
+    // R9: detaching the mandatory package is refused, and the reason is shown.
+    await service.getByRole('row', { name: /Música \(Mumo\)/ }).getByRole('button', { name: 'Remover' }).click();
+    await expect(service.getByRole('alert').textContent()).resolves.toContain('obrigatório');
+    await shot(page, '09-customer-r9-refused');
+
+    // Explain, one click from the customer page.
+    await page.getByLabel('Código do produto').fill('mumo');
+    await page.getByRole('button', { name: 'Consultar' }).click();
+    await expect(page.getByTestId('explain').textContent()).resolves.toContain('Liberado');
+    await expectAccessible(page, 'customer');
+    await shot(page, '10-customer-explain');
+
+    // NEO's authorise through the gateway answers allowed.
+    const customer = await system.api<{ entitlements: Array<{ integrationId: string; subscriberId: string }> }>('subscriptions', 'GET', `/v1/customers/${ids.customer}`);
+    const subscriberId = customer.entitlements.find((e) => e.integrationId === ids.integration)!.subscriberId;
+    const authorised = await eventually(async () => {
+      const answer = (await (await fetch(`${callbackUrl}/authorise?subscriber_id=${encodeURIComponent(subscriberId)}&product=mumo`)).json()) as { allowed?: boolean };
+      if (answer.allowed !== true) throw new Error(`not yet allowed: ${JSON.stringify(answer)}`);
+      return answer.allowed;
+    });
+    expect(authorised).toBe(true);
+    await page.context().close();
+  }, 120_000);
+
+  it('when support opens a customer, then it sees no change buttons, and a forged change is refused by the server', async () => {
+    const page = await newPage();
+    await logIn(page, 'sonia', 'sonia-password-123');
+    await page.goto(`${system.consoleUrl}/clientes/${ids.customer}`);
+    await page.getByText('Música (Mumo) (do plano)').waitFor();
+    await page.getByText('R$ 7,50').waitFor();
+    expect(await page.getByRole('button', { name: 'Adicionar Pacotes' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Remover' }).count()).toBe(0);
+    const status = await page.evaluate(async ([serviceUrl, body]) => {
+      const session = (await (await fetch('/api/session')).json()) as { csrfToken: string };
+      return (await fetch(serviceUrl!, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': session.csrfToken }, body })).status;
+    }, [`/api/subscriptions/v1/customers`, JSON.stringify({ name: 'Forjado', document: '529.982.247-25' })]);
+    expect(status).toBe(403);
+    await shot(page, '11-support-customer');
+    await page.context().close();
+  });
+
+  it('when searching by a CPF without punctuation or by customer code, then the customer is found; an unknown code finds nobody', async () => {
+    const page = await newPage();
+    await logIn(page, 'otavio', 'otavio-password-123');
+    await page.getByRole('link', { name: 'Clientes' }).click();
+    for (const text of ['11144477735', 'C-1001']) {
+      await page.getByLabel('CPF/CNPJ / Código do cliente').fill(text);
+      await page.getByRole('button', { name: 'Buscar' }).click();
+      await page.getByRole('link', { name: 'João Souza' }).waitFor();
+    }
+    await page.getByLabel('CPF/CNPJ / Código do cliente').fill('C-9999');
+    await page.getByRole('button', { name: 'Buscar' }).click();
+    await page.getByText('Nenhum cliente encontrado.').waitFor();
+    await expectAccessible(page, 'customers-search');
+    await shot(page, '12-customers-search');
+    await page.context().close();
+  });
+
+  it('when the language is switched to English, then menus, labels and money follow', async () => {
+    const page = await newPage();
+    await logIn(page, 'otavio', 'otavio-password-123');
+    await page.getByLabel('Idioma').selectOption('en');
+    await page.getByRole('link', { name: 'Customers' }).waitFor();
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    await page.goto(`${system.consoleUrl}/clientes/${ids.customer}`);
+    await page.getByText("Customer's services").waitFor();
+    await expect(page.getByRole('article', { name: 'Service joao.casa' }).getByRole('row', { name: /Leitura/ }).textContent()).resolves.toContain('R$7.50');
+    await expectAccessible(page, 'customer-en');
+    await shot(page, '13-customer-english');
+    await page.context().close();
+  });
+});
