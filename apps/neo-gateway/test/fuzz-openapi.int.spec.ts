@@ -15,7 +15,7 @@ describe('neo-gateway: fuzzing every operation from its OpenAPI schemas', () => 
   let gateway: TestGateway;
   let baseUrl: string;
   beforeAll(async () => {
-    gateway = await startTestGateway({ config: { identifyFailuresPerAddress: 1_000_000, identifyFailuresPerLogin: 1_000_000 }, entitlements: Array.from({ length: 3 }, (_, n) => entitlementRecord({ n })) });
+    gateway = await startTestGateway({ config: { identifyFailureBudget: 1_000_000, identifyFailureBurst: 1_000_000, identifyFailuresPerLogin: 1_000_000 }, entitlements: Array.from({ length: 3 }, (_, n) => entitlementRecord({ n })) });
     baseUrl = await gateway.app.listen({ host: '127.0.0.1', port: 0 });
   });
   afterAll(async () => {

@@ -1,6 +1,7 @@
 import { loginKeyVectors, subjects } from '@sva/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOGIN_HASH_KEY, startHarness, type Harness } from './support/harness.ts';
+import { consent } from './support/consent.ts';
 
 // The contract's vector for an alphanumeric CNPJ, under the key the harness uses.
 const vector = loginKeyVectors.find((v) => v.loginField === 'cpf_cnpj' && /[a-z]/i.test(v.login))!;
@@ -38,12 +39,12 @@ describe('alphanumeric CNPJ (R2), through the HTTP API', () => {
     const pkg = h.catalog.package([{ integrationId: integration.integrationId, productCodes: ['mumo'] }]);
     await h.catalog.announce(subjects.catalog.packageChanged, pkg);
     const { customerId, serviceId } = await h.customerWithService({}, { document: 'SV.APL.AT0/0001-54' });
-    await h.ok('POST', `/v1/services/${serviceId}/packages`, { packageId: pkg.packageId });
+    await h.ok('POST', `/v1/services/${serviceId}/packages`, { consent, packageId: pkg.packageId });
     const record = await h.eventually(() => h.kvRecord(integration.integrationId, customerId));
     expect(record.logins).toHaveLength(1);
 
     const other = await h.customerWithService({}, { name: 'Empresa Vetor', document: vector.login });
-    await h.ok('POST', `/v1/services/${other.serviceId}/packages`, { packageId: pkg.packageId });
+    await h.ok('POST', `/v1/services/${other.serviceId}/packages`, { consent, packageId: pkg.packageId });
     const vectorRecord = await h.eventually(() => h.kvRecord(integration.integrationId, other.customerId));
     expect(vectorRecord.logins).toEqual([{ key: vector.key, verifier: vector.verifier }]);
   });

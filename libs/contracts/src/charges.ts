@@ -77,7 +77,7 @@ export const BillingTotalsV1 = z.object({
 });
 export type BillingTotalsV1 = z.infer<typeof BillingTotalsV1>;
 
-/** `subscriptions.billing.period.closed.v1`: a competência was closed; its lines follow on `billingLineClosed`. */
+/** `subscriptions.billing-period.closed.v1`: a competência was closed; its lines follow on `billingLineClosed`. */
 export const BillingPeriodClosedV1 = z.object({
   period: BillingPeriod,
   closedAt: Timestamp,

@@ -25,7 +25,7 @@ export const subjects = {
   subscriptions: {
     entitlementChanged: 'subscriptions.entitlement.changed.v1',
     /** R20: a competência was closed (`BillingPeriodClosedV1`, with totals). */
-    billingPeriodClosed: 'subscriptions.billing.period.closed.v1',
+    billingPeriodClosed: 'subscriptions.billing-period.closed.v1',
     /** R18: one line of a closed competência (`BillingLineV1`), msgID = line id. */
     billingLineClosed: 'subscriptions.billing-line.closed.v1',
   },

@@ -73,6 +73,10 @@ export const problemResponses = {
     headers: { 'Retry-After': retryAfter },
     content: problemContent(),
   },
+  BadGateway: {
+    description: 'A system this operation calls (e.g. the content platform) failed or answered something unusable; `code` says which (`*_PLATFORM_*`).',
+    content: problemContent(),
+  },
   ServiceUnavailable: {
     description: 'Overloaded or not ready (`HTTP_OVERLOADED`, `*_NOT_READY`, `*_UNAVAILABLE`): retry after `Retry-After` seconds.',
     headers: { 'Retry-After': retryAfter },
@@ -90,6 +94,7 @@ const statusResponse: Record<string, keyof typeof problemResponses> = {
   415: 'UnsupportedMediaType',
   422: 'UnprocessableContent',
   429: 'TooManyRequests',
+  502: 'BadGateway',
   503: 'ServiceUnavailable',
 };
 
@@ -151,6 +156,8 @@ export function finishOpenApiDocument(document: Json, options: OpenApiOptions): 
       if (WRITES.has(method) && versioned && options.apiKeyRequired) applies.push('409', '422');
       if (versioned && options.apiKeyRequired) applies.push('401', '429');
       else if (versioned && options.rateLimited) applies.push('429');
+      // A route that calls another system says so with `'x-upstream': true` in its schema: 502 when it fails.
+      if (operation['x-upstream'] === true) applies.push('502');
       for (const status of applies) responses[status] ??= { $ref: `#/components/responses/${statusResponse[status]}` };
       for (const response of Object.values(responses) as Json[]) {
         const ref = typeof response?.$ref === 'string' ? /^#\/components\/responses\/(.+)$/.exec(response.$ref) : null;

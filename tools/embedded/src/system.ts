@@ -87,6 +87,13 @@ export function embeddedDefaults(secrets: SystemSecrets, host: string): Record<s
     // One process: no other replica would ever start from a view snapshot.
     GATEWAY_SNAPSHOT_INTERVAL_SECONDS: '0',
     GATEWAY_USE_SNAPSHOTS: 'false',
+    // The four services share one event loop with the in-process PGlite databases, whose queries
+    // block it for long stretches: load shedding would refuse the demo's own requests. Set a
+    // <SERVICE>_MAX_EVENT_LOOP_DELAY_MS to turn it back on.
+    CATALOG_MAX_EVENT_LOOP_DELAY_MS: '0',
+    SUBSCRIPTIONS_MAX_EVENT_LOOP_DELAY_MS: '0',
+    BILLING_MAX_EVENT_LOOP_DELAY_MS: '0',
+    GATEWAY_MAX_EVENT_LOOP_DELAY_MS: '0',
   };
 }
 

@@ -136,6 +136,7 @@ export function integrationRoutes(app: HttpApp, ctx: CatalogContext): void {
       summary: 'Test: check that NEO answers with the configured credentials (R4)',
       description: `*Testar*. Answers \`{ "ok": true }\` when NEO accepted the credentials. ${PLATFORM_ERRORS}`,
       params: IdParams,
+      'x-upstream': true,
       response: { 200: z.object({ ok: z.literal(true) }) },
     },
   }, async (request) => testIntegration(ctx, request.params.id));
@@ -146,6 +147,7 @@ export function integrationRoutes(app: HttpApp, ctx: CatalogContext): void {
       summary: "Sync: pull NEO's products (R4)",
       description: `*Sincronizar*. Upserts products by code and reports what changed. A product NEO no longer lists is marked inactive, never deleted: packages granting it keep it (\`stillGranted\` names them), but it cannot be newly granted. When NEO fails nothing changes. ${PLATFORM_ERRORS}`,
       params: IdParams,
+      'x-upstream': true,
       response: { 200: SyncReportResource },
     },
   }, async (request) => syncProducts(ctx, request.params.id));

@@ -486,6 +486,15 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description A system this operation calls (e.g. the content platform) failed or answered something unusable; `code` says which (`*_PLATFORM_*`). */
+        BadGateway: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description Overloaded or not ready (`HTTP_OVERLOADED`, `*_NOT_READY`, `*_UNAVAILABLE`): retry after `Retry-After` seconds. */
         ServiceUnavailable: {
             headers: {
@@ -682,7 +691,7 @@ export interface operations {
                     /** @description Shown to operators, e.g. "NEO – streaming". */
                     description: string;
                     /**
-                     * @description R1, R2: what NEO users type as login. `login_autenticacao` (default): the service's PPPoE/RADIUS login, with its own password; `cpf_cnpj`, `email`, `customer_code`: the customer's, with the login itself as password (CPF/CNPJ: digits only, punctuation ignored).
+                     * @description R1, R2: what NEO users type as login. `login_autenticacao` (default): the service's PPPoE/RADIUS login, with its own password; `cpf_cnpj`, `email`, `customer_code`: the customer's, with the login itself as password (CPF/CNPJ: letters and digits in upper case, punctuation ignored; alphanumeric CNPJs included).
                      * @default login_autenticacao
                      * @enum {string}
                      */
@@ -840,7 +849,7 @@ export interface operations {
                     version: number;
                     description?: string;
                     /**
-                     * @description R1, R2: what NEO users type as login. `login_autenticacao` (default): the service's PPPoE/RADIUS login, with its own password; `cpf_cnpj`, `email`, `customer_code`: the customer's, with the login itself as password (CPF/CNPJ: digits only, punctuation ignored).
+                     * @description R1, R2: what NEO users type as login. `login_autenticacao` (default): the service's PPPoE/RADIUS login, with its own password; `cpf_cnpj`, `email`, `customer_code`: the customer's, with the login itself as password (CPF/CNPJ: letters and digits in upper case, punctuation ignored; alphanumeric CNPJs included).
                      * @enum {string}
                      */
                     loginField?: "login_autenticacao" | "cpf_cnpj" | "email" | "customer_code";
@@ -1141,6 +1150,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             422: components["responses"]["UnprocessableContent"];
             429: components["responses"]["TooManyRequests"];
+            502: components["responses"]["BadGateway"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
@@ -1180,6 +1190,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             422: components["responses"]["UnprocessableContent"];
             429: components["responses"]["TooManyRequests"];
+            502: components["responses"]["BadGateway"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };

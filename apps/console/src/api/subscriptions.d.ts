@@ -178,6 +178,7 @@ export interface paths {
          * @description Takes the package price unless priceCents is given (R7). Refusals name the rule:
          *     - SUBSCRIPTIONS_PACKAGE_LOCKED_BY_PLAN (R8): the service plan locks packages and this one is not in it ("my package does not show up");
          *     - SUBSCRIPTIONS_SINGLE_PACKAGE (R10): the integration allows one package per customer and the customer holds another;
+         *     - SUBSCRIPTIONS_CONSENT_REQUIRED (R19, 400): a paid package outside the plan's mandatory ones needs `consent` (channel, at, by, optional reference);
          *     - SUBSCRIPTIONS_PACKAGE_ALREADY_ATTACHED, SUBSCRIPTIONS_SERVICE_CANCELLED, SUBSCRIPTIONS_PACKAGE_INACTIVE / _UNKNOWN.
          *     Safe to retry with an Idempotency-Key.
          */
@@ -212,6 +213,26 @@ export interface paths {
         patch: operations["patchServicesByIdPackagesByAttachmentId"];
         trace?: never;
     };
+    "/v1/subscribers/{subscriberId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who a subscriber id is (R13): the customer, the integration, the services
+         * @description For support on the phone with a subscriber id NEO reported: the customer (document masked), the integration the id belongs to, and the services by plan and login.
+         */
+        get: operations["getSubscribersBySubscriberId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/subscribers/{subscriberId}/explain": {
         parameters: {
             query?: never;
@@ -244,6 +265,130 @@ export interface paths {
          * @description Distinct subscribers with at least one allowed authorisation per integration and product in the month (provider time zone), from the gateway's decisions.
          */
         get: operations["getReportsActiveSubscribers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/trial-expiry/failures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Customers whose trial expiry is failing (R11), with the error and the next attempt
+         * @description The trial-expiry job records a customer whose step failed and retries it with backoff (1 min, doubling, at most 6 h) while it goes on with the others; the record goes once the customer is handled. Soonest retried first.
+         */
+        get: operations["getTrialExpiryFailures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/billing/lines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The billing lines of a competência (R18): a preview while open, final once closed
+         * @description One line per package, reason and price: customer, service, package (id, description, version), products, the days it covers, unit price, amount and fiscal items adding up to the amount, the consent it traces to (R19). Not-billable lines (trial, zero_value, suspended_request, suspended_debt) carry the reason. Adjustment lines (R20) name the closed line they correct. Ordered by customer, then line id.
+         */
+        get: operations["getBillingLines"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/billing/periods/{period}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A competência: open or closed, and its totals by fiscal code
+         * @description A competência: open or closed, and its totals by fiscal code
+         */
+        get: operations["getBillingPeriodsByPeriod"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/billing/periods/{period}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close a competência (R20): its lines become final and go to the financial module
+         * @description Writes every line of the month (and adjustments correcting earlier closed months), then announces subscriptions.billing-period.closed.v1 with the totals and one subscriptions.billing-line.closed.v1 per line (the line id de-duplicates). Answers the totals. Refusals (409):
+         *     - SUBSCRIPTIONS_BILLING_PERIOD_NOT_ENDED: the current month or a later one;
+         *     - SUBSCRIPTIONS_BILLING_PERIOD_CLOSED: already closed (closing twice changes nothing);
+         *     - SUBSCRIPTIONS_BILLING_PERIOD_OUT_OF_ORDER: months close in order, the one after the last closed first.
+         *     Safe to retry with an Idempotency-Key.
+         */
+        post: operations["postBillingPeriodsByPeriodClose"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/billing/periods/{period}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every line of a competência, streamed: NDJSON (one BillingLineV1 a line) or CSV
+         * @description Streamed in constant memory. CSV: UTF-8 with a byte-order mark, `;` as separator and amounts in reais with a decimal comma (12,34), as spreadsheets in pt-BR open them; fiscal items as `kind:code=amount` joined by `|`.
+         */
+        get: operations["getBillingPeriodsByPeriodExport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customers/{id}/charges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One customer's billing lines in a competência: "why was I charged R$ X"
+         * @description One customer's billing lines in a competência: "why was I charged R$ X"
+         */
+        get: operations["getCustomersByIdCharges"];
         put?: never;
         post?: never;
         delete?: never;
@@ -460,7 +605,7 @@ export interface operations {
                 limit?: number;
                 /** @description The `nextCursor` of the previous page */
                 cursor?: string;
-                /** @description Find by CPF/CNPJ (with or without punctuation) */
+                /** @description Find by CPF/CNPJ (numeric or alphanumeric, with or without punctuation) */
                 document?: string;
                 /** @description Find by customer code */
                 code?: string;
@@ -518,7 +663,7 @@ export interface operations {
             content: {
                 "application/json": {
                     name: string;
-                    /** @description CPF or CNPJ, with or without punctuation; check digits are verified. Stored only as a keyed hash and a masked form. */
+                    /** @description CPF or CNPJ (numeric, or alphanumeric as issued since July 2026; letters in either case), with or without punctuation; check digits are verified. Stored only as a keyed hash and a masked form. */
                     document: string;
                     /**
                      * Format: email
@@ -781,6 +926,8 @@ export interface operations {
                 product: string;
                 /** @description Only this integration */
                 integrationId?: string;
+                /** @description Language of the words (reason codes do not change); default from `Accept-Language` (`pt…` → pt-BR), else English */
+                lang?: "en" | "pt-BR";
             };
             header?: never;
             path: {
@@ -1013,6 +1160,23 @@ export interface operations {
                     packageId: string;
                     /** @description R7: a price for this customer; without it the attachment follows the catalog package price */
                     priceCents?: number;
+                    /** @description R19: the customer's consent to this charge. Required for a paid package (price above 0) that is not mandatory in the service plan; mandatory plan packages take the plan contract's. */
+                    consent?: {
+                        /**
+                         * @description How the customer agreed: in_person, phone, app or signed_contract
+                         * @enum {string}
+                         */
+                        channel: "in_person" | "phone" | "app" | "signed_contract";
+                        /**
+                         * Format: date-time
+                         * @description When the customer agreed (ISO 8601 with offset)
+                         */
+                        at: string;
+                        /** @description Who recorded it: the operator, or the app */
+                        by: string;
+                        /** @description A reference to the record: call id, contract number, app receipt */
+                        reference?: string;
+                    };
                 };
             };
         };
@@ -1149,11 +1313,66 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    getSubscribersBySubscriberId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The subscriber id NEO knows the customer by (R13) */
+                subscriberId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        subscriberId: string;
+                        /** Format: uuid */
+                        integrationId: string;
+                        /** @description When the subscriber id was given out */
+                        since: string;
+                        customer: {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            /** @description CPF/CNPJ, masked */
+                            document: string;
+                            delinquent: boolean;
+                            /** @description billing-status's words for the standing */
+                            standingReason: string | null;
+                        };
+                        services: {
+                            /** Format: uuid */
+                            id: string;
+                            status: string;
+                            login: string | null;
+                            planId: string | null;
+                            /** @description The plan as the customer knows it */
+                            planName: string | null;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     getSubscribersBySubscriberIdExplain: {
         parameters: {
             query: {
                 /** @description The platform product code, e.g. mumo */
                 product: string;
+                /** @description Language of the words (reason codes do not change); default from `Accept-Language` (`pt…` → pt-BR), else English */
+                lang?: "en" | "pt-BR";
             };
             header?: never;
             path: {
@@ -1240,6 +1459,358 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getTrialExpiryFailures: {
+        parameters: {
+            query?: {
+                /** @description Items per page (1–200, default 50) */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: uuid */
+                            customerId: string;
+                            /** @description Consecutive failed attempts */
+                            attempts: number;
+                            /** @description The last error, as the job saw it */
+                            lastError: string;
+                            /** Format: date-time */
+                            firstFailedAt: string;
+                            /** Format: date-time */
+                            lastFailedAt: string;
+                            /**
+                             * Format: date-time
+                             * @description The job leaves the customer alone until then (backoff: 1 min doubling, at most 6 h)
+                             */
+                            nextAttemptAt: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getBillingLines: {
+        parameters: {
+            query: {
+                /** @description Competência: a calendar month in the provider's time zone, YYYY-MM */
+                period: string;
+                customerId?: string;
+                serviceId?: string;
+                /** @description Only billable (true) or not-billable (false) lines */
+                billable?: "true" | "false";
+                /** @description The `nextCursor` of the previous page */
+                cursor?: string;
+                /** @description Lines per page (1–1000, default 100) */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: uuid */
+                            id: string;
+                            period: string;
+                            /** @enum {string} */
+                            kind: "charge" | "adjustment";
+                            /** Format: uuid */
+                            customerId: string;
+                            customerCode: string | null;
+                            /** Format: uuid */
+                            serviceId: string;
+                            /** Format: uuid */
+                            attachmentId: string;
+                            /** Format: uuid */
+                            packageId: string;
+                            packageDescription: string;
+                            packageVersion: number | null;
+                            integrationProducts: {
+                                /** Format: uuid */
+                                integrationId: string;
+                                productCodes: string[];
+                            }[];
+                            /** Format: date */
+                            periodStart: string;
+                            /** Format: date */
+                            periodEnd: string;
+                            days: number;
+                            daysInPeriod: number;
+                            unitPriceCents: number;
+                            amountCents: number;
+                            billable: boolean;
+                            notBillableReason: ("trial" | "zero_value" | "suspended_request" | "suspended_debt") | null;
+                            fiscalItems: {
+                                kind: string;
+                                serviceCode: string;
+                                amountCents: number;
+                            }[];
+                            consent: {
+                                /** @enum {string} */
+                                source: "customer" | "plan_contract";
+                                channel: ("in_person" | "phone" | "app" | "signed_contract") | null;
+                                /** Format: date-time */
+                                at: string;
+                                by: string | null;
+                                reference: string | null;
+                            } | null;
+                            correctsLineId: string | null;
+                            correctsPeriod: string | null;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getBillingPeriodsByPeriod: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Competência: a calendar month in the provider's time zone, YYYY-MM */
+                period: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        period: string;
+                        /**
+                         * @description open: the lines are a preview that follows the data; closed: final (R20)
+                         * @enum {string}
+                         */
+                        status: "open" | "closed";
+                        closedAt: string | null;
+                        closedBy: string | null;
+                        totals: {
+                            lines: number;
+                            billableLines: number;
+                            billableCents: number;
+                            byFiscalCode: {
+                                kind: string;
+                                serviceCode: string;
+                                amountCents: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    postBillingPeriodsByPeriodClose: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Who acts, recorded in the customer history: the operator's user name or a system name (1–100 characters). Default "api-key". */
+                "x-actor"?: string;
+                /** @description Makes a retry safe: a second request with the same key and body returns the first answer (header `Idempotent-Replayed: true`); with another body it is refused (422). Keys are kept 24 h. A UUID is a good key. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description Competência: a calendar month in the provider's time zone, YYYY-MM */
+                period: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        period: string;
+                        /** Format: date-time */
+                        closedAt: string;
+                        closedBy: string;
+                        totals: {
+                            lines: number;
+                            billableLines: number;
+                            billableCents: number;
+                            byFiscalCode: {
+                                kind: string;
+                                serviceCode: string;
+                                amountCents: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableContent"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getBillingPeriodsByPeriodExport: {
+        parameters: {
+            query?: {
+                format?: "ndjson" | "csv";
+            };
+            header?: never;
+            path: {
+                /** @description Competência: a calendar month in the provider's time zone, YYYY-MM */
+                period: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description application/x-ndjson or text/csv */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": string;
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getCustomersByIdCharges: {
+        parameters: {
+            query: {
+                /** @description Competência: a calendar month in the provider's time zone, YYYY-MM */
+                period: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        customerId: string;
+                        period: string;
+                        totals: {
+                            lines: number;
+                            billableLines: number;
+                            billableCents: number;
+                            byFiscalCode: {
+                                kind: string;
+                                serviceCode: string;
+                                amountCents: number;
+                            }[];
+                        };
+                        items: {
+                            /** Format: uuid */
+                            id: string;
+                            period: string;
+                            /** @enum {string} */
+                            kind: "charge" | "adjustment";
+                            /** Format: uuid */
+                            customerId: string;
+                            customerCode: string | null;
+                            /** Format: uuid */
+                            serviceId: string;
+                            /** Format: uuid */
+                            attachmentId: string;
+                            /** Format: uuid */
+                            packageId: string;
+                            packageDescription: string;
+                            packageVersion: number | null;
+                            integrationProducts: {
+                                /** Format: uuid */
+                                integrationId: string;
+                                productCodes: string[];
+                            }[];
+                            /** Format: date */
+                            periodStart: string;
+                            /** Format: date */
+                            periodEnd: string;
+                            days: number;
+                            daysInPeriod: number;
+                            unitPriceCents: number;
+                            amountCents: number;
+                            billable: boolean;
+                            notBillableReason: ("trial" | "zero_value" | "suspended_request" | "suspended_debt") | null;
+                            fiscalItems: {
+                                kind: string;
+                                serviceCode: string;
+                                amountCents: number;
+                            }[];
+                            consent: {
+                                /** @enum {string} */
+                                source: "customer" | "plan_contract";
+                                channel: ("in_person" | "phone" | "app" | "signed_contract") | null;
+                                /** Format: date-time */
+                                at: string;
+                                by: string | null;
+                                reference: string | null;
+                            } | null;
+                            correctsLineId: string | null;
+                            correctsPeriod: string | null;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
         };

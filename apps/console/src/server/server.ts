@@ -46,7 +46,8 @@ export async function buildConsoleServer(config: ConsoleConfig, deps: ConsoleDep
     description: 'Operator console: sessions, operator accounts, and the forwarder to the services.',
     logger,
     readiness: readinessOf({ database: databaseCheck(db) }),
-    trustProxy: config.trustProxy,
+    // CONSOLE_TRUST_PROXY=true means one ingress in front (one hop trusted, never every hop).
+    http: { trustProxy: config.trustProxy ? 1 : false },
     tags: { session: 'Login, logout, the current session.', operators: 'Operator accounts (admin).' },
   });
   await app.register(fastifyCookie as unknown as (instance: FastifyInstance) => Promise<void>);

@@ -65,7 +65,7 @@ export function billingRoutes(app: HttpApp, ctx: SubscriptionsContext, settings:
       tags,
       summary: 'Close a competência (R20): its lines become final and go to the financial module',
       description: [
-        'Writes every line of the month (and adjustments correcting earlier closed months), then announces subscriptions.billing.period.closed.v1 with the totals and one subscriptions.billing-line.closed.v1 per line (the line id de-duplicates). Answers the totals. Refusals (409):',
+        'Writes every line of the month (and adjustments correcting earlier closed months), then announces subscriptions.billing-period.closed.v1 with the totals and one subscriptions.billing-line.closed.v1 per line (the line id de-duplicates). Answers the totals. Refusals (409):',
         '- SUBSCRIPTIONS_BILLING_PERIOD_NOT_ENDED: the current month or a later one;',
         '- SUBSCRIPTIONS_BILLING_PERIOD_CLOSED: already closed (closing twice changes nothing);',
         '- SUBSCRIPTIONS_BILLING_PERIOD_OUT_OF_ORDER: months close in order, the one after the last closed first.',
@@ -89,6 +89,7 @@ export function billingRoutes(app: HttpApp, ctx: SubscriptionsContext, settings:
         'Streamed in constant memory. CSV: UTF-8 with a byte-order mark, `;` as separator and amounts in reais with a decimal comma (12,34), as spreadsheets in pt-BR open them; fiscal items as `kind:code=amount` joined by `|`.',
       params: PeriodParams,
       querystring: z.object({ format: z.enum(['ndjson', 'csv']).default('ndjson') }),
+      produces: ['application/x-ndjson', 'text/csv'],
       response: { 200: z.string().describe('application/x-ndjson or text/csv') },
     },
   }, async (request, reply) => {

@@ -130,7 +130,7 @@ export async function periodSummary(db: Db, settings: BillingSettings, period: P
  * R20: close a competência. Refused when it has not ended (the current month or later), is already
  * closed, or an earlier one is still open after the last closed one. Writes every line (charges
  * and the adjustments of earlier closed months), the period with its totals, and, through the
- * outbox in the same transaction, `subscriptions.billing.period.closed.v1` and one
+ * outbox in the same transaction, `subscriptions.billing-period.closed.v1` and one
  * `subscriptions.billing-line.closed.v1` per line (its id is the de-duplication id).
  */
 export async function closeBillingPeriod(ctx: SubscriptionsContext, settings: BillingSettings, period: Period, options: CommandOptions = {}): Promise<BillingPeriodClosedV1> {

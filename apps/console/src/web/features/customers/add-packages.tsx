@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { catalog, subscriptions, unwrap } from '../../shared/api.ts';
 import { useI18n } from '../../shared/i18n.tsx';
 import { parseMoney } from '../../shared/money.ts';
+import { useSession } from '../auth/session.ts';
 import { Field, ProblemMessage, problemOf } from '../../shared/ui.tsx';
 
 interface PlanLike {
@@ -13,8 +14,13 @@ interface PlanLike {
 /**
  * Serviços do Cliente › Pacotes › Adicionar Pacotes: only packages the service may take (active,
  * not on it yet; for a plan that locks packages, only the plan's, with the line saying so — R8);
- * the value is prefilled from the package and may be edited.
+ * the value is prefilled from the package and may be edited. A paid package outside the plan's
+ * mandatory ones needs the customer's consent (R19): how it was given, and an optional reference;
+ * the operator logged in is who took it, now.
  */
+const CONSENT_CHANNELS = ['in_person', 'phone', 'app', 'signed_contract'] as const;
+type ConsentChannel = (typeof CONSENT_CHANNELS)[number];
+
 export function AddPackages(props: { serviceId: string; customerId: string; plan: PlanLike | undefined; attachedPackageIds: string[]; onDone: () => void }) {
   const { t, money } = useI18n();
   const queries = useQueryClient();
@@ -25,13 +31,22 @@ export function AddPackages(props: { serviceId: string; customerId: string; plan
   );
   const [packageId, setPackageId] = useState('');
   const [price, setPrice] = useState('');
+  const [channel, setChannel] = useState<ConsentChannel | ''>('');
+  const [reference, setReference] = useState('');
+  const session = useSession();
   const chosen = candidates.find((p) => p.id === packageId);
   const attach = useMutation({
     mutationFn: () =>
       unwrap(
         subscriptions.POST('/v1/services/{id}/packages', {
           params: { path: { id: props.serviceId } },
-          body: { packageId, ...(price === '' ? {} : { priceCents: parseMoney(price) ?? -1 }) },
+          body: {
+            packageId,
+            ...(price === '' ? {} : { priceCents: parseMoney(price) ?? -1 }),
+            ...(channel === ''
+              ? {}
+              : { consent: { channel, at: new Date().toISOString(), by: session.data?.operator.username ?? '', ...(reference === '' ? {} : { reference }) } }),
+          },
         }),
       ),
     onSuccess: async () => {
@@ -74,6 +89,18 @@ export function AddPackages(props: { serviceId: string; customerId: string; plan
         </select>
       </div>
       <Field label={`${t('price')} (R$)`} name="priceCents" inputMode="decimal" value={price} onChange={(e) => setPrice(e.target.value)} problem={problemOf(attach.error)} />
+      <div className="field">
+        <label htmlFor="consent-channel">{t('consentChannel')}</label>
+        <select id="consent-channel" value={channel} onChange={(e) => setChannel(e.target.value as ConsentChannel | '')}>
+          <option value="">{t('consentNone')}</option>
+          {CONSENT_CHANNELS.map((c) => (
+            <option key={c} value={c}>
+              {t(`consent_${c}`)}
+            </option>
+          ))}
+        </select>
+      </div>
+      <Field label={t('consentReference')} name="consent.reference" value={reference} onChange={(e) => setReference(e.target.value)} problem={problemOf(attach.error)} />
       <ProblemMessage error={attach.error} />
       <div className="actions">
         <button type="submit" disabled={!chosen || attach.isPending}>
