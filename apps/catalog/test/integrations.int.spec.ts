@@ -194,6 +194,15 @@ describe('integrations through the operator API (R1–R3), on real PostgreSQL an
     expect(noVersion.body.errors).toEqual([expect.objectContaining({ path: 'body.version' })]);
   });
 
+  it('when the caller asks for Portuguese, then field messages are in Portuguese and keep their rule', async () => {
+    const body = { description: 'NEO', platform: { baseUrl: 'not a url', clientId: 'x', clientSecret: 's' } };
+    const pt = await h.api('POST', '/v1/integrations', body, { authorization: `Bearer ${h.apiKey}`, 'accept-language': 'pt-BR,pt;q=0.9' });
+    expect(pt.status).toBe(400);
+    expect(pt.body.errors).toEqual([{ path: 'body.platform.baseUrl', message: 'Formato do URL inválido', rule: 'R4' }]);
+    const en = await h.api('POST', '/v1/integrations', body);
+    expect(en.body.errors).toEqual([{ path: 'body.platform.baseUrl', message: 'Invalid URL', rule: 'R4' }]);
+  });
+
   it('when an integration does not exist, then 404 CATALOG_INTEGRATION_NOT_FOUND', async () => {
     const missing = await h.api('PATCH', '/v1/integrations/6f1c1d1e-0000-4000-8000-000000000000', { version: 1, description: 'x' });
     expect(missing).toMatchObject({ status: 404, body: { code: 'CATALOG_INTEGRATION_NOT_FOUND' } });

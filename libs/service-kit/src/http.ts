@@ -20,6 +20,7 @@ import { z } from 'zod';
 import { apiKeyGuard } from './api-key.ts';
 import type { HttpSettings } from './config.ts';
 import { recordHttpMetrics } from './http-metrics.ts';
+import { answerLanguage, fieldMessage, schemaIssueMessage } from './language.ts';
 import { isDataException, unstorableTextIssues } from './input-guard.ts';
 import { finishOpenApiDocument } from './openapi.ts';
 import { PROBLEM_CONTENT_TYPE, problem, sendProblem } from './problem.ts';
@@ -320,11 +321,12 @@ function isVersionedApi(request: FastifyRequest): boolean {
 
 function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const instance = request.id;
+  const language = answerLanguage(request.headers['accept-language']);
   if (hasZodFastifySchemaValidationErrors(error)) {
     const where = error.validationContext ?? 'body';
     const errors = error.validation.map((issue) => ({
       path: [where, ...issue.instancePath.split('/').filter(Boolean)].join('.'),
-      message: issue.message ?? 'invalid',
+      message: schemaIssueMessage(issue, language),
     }));
     return sendProblem(reply, problem(400, 'HTTP_VALIDATION_FAILED', `request ${where} is invalid`, { errors, instance }));
   }
@@ -340,7 +342,7 @@ function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply)
     );
   }
   if (error instanceof z.ZodError) {
-    const errors = error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+    const errors = error.issues.map((issue) => ({ path: issue.path.join('.'), message: fieldMessage(issue as unknown as Parameters<typeof fieldMessage>[0], language) }));
     return sendProblem(reply, problem(400, 'HTTP_VALIDATION_FAILED', 'request is invalid', { errors, instance }));
   }
   if (isDataException(error)) {

@@ -15,3 +15,4 @@ export * from './rpc.ts';
 export * from './readiness.ts';
 export * from './bus.ts';
 export * from './redact.ts';
+export * from './language.ts';

@@ -1,5 +1,5 @@
 import { isDomainError, ValidationError, type FieldIssue } from '@sva/kernel';
-import type { HttpApp } from '@sva/service-kit';
+import { answerLanguage, schemaIssueMessage, type AnswerLanguage, type HttpApp, type SchemaIssue } from '@sva/service-kit';
 import type { CatalogContext } from '../context.ts';
 import { mapFieldPaths } from '../domain/errors.ts';
 import { integrationRoutes } from './integrations.routes.ts';
@@ -23,7 +23,7 @@ export function catalogApi(app: HttpApp, ctx: CatalogContext): void {
     scope.setErrorHandler((error, request) => {
       if (isDomainError(error)) throw mapFieldPaths(error, (path) => (NOT_BODY.test(path) ? path : `body.${path}`));
       const validation = schemaValidation(error);
-      if (validation) throw withRules(validation, request.routeOptions.url ?? '');
+      if (validation) throw withRules(validation, request.routeOptions.url ?? '', answerLanguage(request.headers['accept-language']));
       throw error;
     });
     integrationRoutes(scope, ctx);
@@ -34,7 +34,7 @@ export function catalogApi(app: HttpApp, ctx: CatalogContext): void {
 
 interface SchemaValidation {
   readonly context: string;
-  readonly issues: readonly { readonly instancePath: string; readonly message?: string }[];
+  readonly issues: readonly (SchemaIssue & { readonly instancePath: string })[];
 }
 
 /** Fastify's request-validation failure (what the zod type provider raises), if `error` is one. */
@@ -57,11 +57,11 @@ function ruleOf(route: string, field: string | undefined): string | undefined {
   return undefined;
 }
 
-function withRules(validation: SchemaValidation, route: string): ValidationError {
+function withRules(validation: SchemaValidation, route: string, language: AnswerLanguage): ValidationError {
   const errors: FieldIssue[] = validation.issues.map((issue) => {
     const segments = issue.instancePath.split('/').filter(Boolean);
     const rule = validation.context === 'body' ? ruleOf(route, segments[0]) : undefined;
-    return { path: [validation.context, ...segments].join('.'), message: issue.message ?? 'invalid', ...(rule ? { rule } : {}) };
+    return { path: [validation.context, ...segments].join('.'), message: schemaIssueMessage(issue, language), ...(rule ? { rule } : {}) };
   });
   const rules = new Set(errors.map((issue) => issue.rule));
   const [only] = rules;

@@ -53,7 +53,7 @@ function Menu() {
 }
 
 export function App() {
-  const { t } = useI18n();
+  const { t, m } = useI18n();
   const session = useSession();
   const { logout } = useSessionActions();
   if (session.isPending) return <p>{t('loading')}</p>;
@@ -77,7 +77,7 @@ export function App() {
         <span className="brand">{t('appName')}</span>
         <LanguageSwitch />
         <span>
-          {t('loggedInAs')} <strong>{session.data.operator.username}</strong> ({role})
+          {t('loggedInAs')} <strong>{session.data.operator.username}</strong> ({m.roles[role]})
         </span>
         <button type="button" onClick={() => void logout()}>
           {t('logout')}

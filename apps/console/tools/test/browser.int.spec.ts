@@ -107,6 +107,8 @@ describe.skipIf(!hasChromium)(hasChromium ? 'console in Chromium' : `console in 
     // The API's field error shows next to the field it names.
     await page.locator('.field-error').first().waitFor();
     await page.getByText('Há campos inválidos').waitFor();
+    // In the operator's language: the console asks the services for pt-BR field messages.
+    await page.getByText('Formato do URL inválido').waitFor();
     await shot(page, '02-integration-field-error');
     await page.getByLabel('URL da plataforma').fill(system.neo.baseUrl);
     await page.getByRole('button', { name: 'Cadastrar' }).click();

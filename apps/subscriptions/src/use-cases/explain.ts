@@ -1,5 +1,6 @@
 import { EntitlementV1, type GrantState } from '@sva/contracts';
 import { isDomainError } from '@sva/kernel';
+import { answerLanguage } from '@sva/service-kit';
 import type { SubscriptionsContext } from '../context.ts';
 import { customerNotFound, integrationNotFound, subscriberNotFound } from '../domain/errors.ts';
 import { explainProduct, type ExplainIntegration, type ExplainLanguage, type Explanation, type Offer } from '../domain/explain.ts';
@@ -105,9 +106,7 @@ export async function explainForSubscriber(ctx: SubscriptionsContext, subscriber
 
 /** The language asked for: `lang` when given, else Portuguese when `Accept-Language` prefers it, else English. */
 export function explainLanguage(lang: ExplainLanguage | undefined, acceptLanguage: string | undefined): ExplainLanguage {
-  if (lang) return lang;
-  const first = (acceptLanguage ?? '').split(',')[0]?.trim().toLowerCase() ?? '';
-  return first.startsWith('pt') ? 'pt-BR' : 'en';
+  return lang ?? answerLanguage(acceptLanguage);
 }
 
 /** The plans of the customer's services: replica first, the catalog when missing (ignored when it does not answer). */

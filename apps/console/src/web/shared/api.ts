@@ -34,9 +34,23 @@ const csrf: Middleware = {
   },
 };
 
+let language = 'pt-BR';
+/** The operator's chosen language: the services answer field messages and explanations in it. */
+export const setApiLanguage = (locale: string) => {
+  language = locale;
+};
+
+const acceptLanguage: Middleware = {
+  onRequest({ request }) {
+    request.headers.set('accept-language', language);
+    return request;
+  },
+};
+
 function client<P extends object>(service: string) {
   const c = createClient<P>({ baseUrl: `/api/${service}`, credentials: 'same-origin' });
   c.use(csrf);
+  c.use(acceptLanguage);
   return c;
 }
 

@@ -1,4 +1,5 @@
 import { createContext, useContext, useState, type ReactNode } from 'react';
+import { setApiLanguage } from './api.ts';
 
 /** Every text of the console, in Brazilian Portuguese (the default) and English. */
 const pt = {
@@ -91,6 +92,9 @@ const pt = {
   denied: 'Bloqueado',
   loading: 'Carregando…',
   more: 'Mais',
+  noPlan: 'sem plano',
+  subscriberStatus: { active: 'ativo', suspended: 'suspenso', cancelled: 'cancelado' },
+  roles: { admin: 'administrador', operator: 'operador', support: 'suporte' },
   serviceStatus: {
     awaiting_installation: 'Aguardando instalação',
     enabled: 'Habilitado',
@@ -206,6 +210,9 @@ const en: Messages = {
   denied: 'Denied',
   loading: 'Loading…',
   more: 'More',
+  noPlan: 'no plan',
+  subscriberStatus: { active: 'active', suspended: 'suspended', cancelled: 'cancelled' },
+  roles: { admin: 'admin', operator: 'operator', support: 'support' },
   serviceStatus: {
     awaiting_installation: 'Awaiting installation',
     enabled: 'Enabled',
@@ -248,9 +255,14 @@ export interface I18n {
 const I18nContext = createContext<I18n | undefined>(undefined);
 
 export function I18nProvider({ children }: { children: ReactNode }) {
-  const [locale, setLocaleState] = useState<Locale>(() => (localStorage.getItem('locale') === 'en' ? 'en' : 'pt-BR'));
+  const [locale, setLocaleState] = useState<Locale>(() => {
+    const initial = localStorage.getItem('locale') === 'en' ? 'en' : 'pt-BR';
+    setApiLanguage(initial);
+    return initial;
+  });
   const m = locale === 'en' ? en : pt;
   const setLocale = (next: Locale) => {
+    setApiLanguage(next);
     localStorage.setItem('locale', next);
     document.documentElement.lang = next;
     setLocaleState(next);

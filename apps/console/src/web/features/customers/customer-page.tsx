@@ -30,7 +30,7 @@ export function CustomerPage({ id, canChange }: { id: string; canChange: boolean
         <dd>
           {c.entitlements.map((e) => (
             <span key={e.integrationId} className="tag">
-              {e.subscriberId} ({e.status})
+              {e.subscriberId} ({m.subscriberStatus[e.status]})
             </span>
           ))}
         </dd>
@@ -61,7 +61,7 @@ function ServiceCard({ serviceId, customerId, canChange }: { serviceId: string; 
   return (
     <article className="card" aria-label={`${t('service')} ${s.authLogin ?? s.id}`}>
       <h3>
-        {t('service')} {s.authLogin ?? ''} · {plan?.name ?? '—'} · {m.serviceStatus[s.status]}
+        {t('service')} {s.authLogin ?? ''} · {plan?.name ?? t('noPlan')} · {m.serviceStatus[s.status]}
       </h3>
       <table>
         <thead>
@@ -131,11 +131,14 @@ function Explain({ customerId }: { customerId: string }) {
           <p>
             <strong>{ask.data.allowed ? t('allowed') : t('denied')}</strong>: {ask.data.summary}
           </p>
-          <ul>
-            {ask.data.answers.map((answer) => (
-              <li key={answer.integrationId}>{answer.summary}</li>
-            ))}
-          </ul>
+          {/* One answer per integration; a single one is the summary already. */}
+          {ask.data.answers.length > 1 && (
+            <ul>
+              {ask.data.answers.map((answer) => (
+                <li key={answer.integrationId}>{answer.summary}</li>
+              ))}
+            </ul>
+          )}
         </div>
       )}
     </form>
