@@ -8,6 +8,8 @@ import { endUserAddressReader } from './http/end-user-address.ts';
 export interface GatewayConfig extends BaseConfig {
   /** HMAC key for login keys and verifiers; shared with subscriptions only. */
   readonly loginHashKey: string;
+  /** Previous login hash keys (`LOGIN_HASH_PREVIOUS_KEYS`): records they made are still found during a rotation (README "Rotating keys"). */
+  readonly previousLoginHashKeys?: readonly string[];
   /** TTL NEO may cache an "allowed" answer for. */
   readonly allowTtlSeconds: number;
   /** TTL for denials: short, so a customer who pays gets access back quickly. */
@@ -77,6 +79,7 @@ const d = gatewayDefaults;
 const Env = z.object({
   ...baseEnv('GATEWAY', 3004),
   LOGIN_HASH_KEY: env.secret(),
+  LOGIN_HASH_PREVIOUS_KEYS: z.string().default('').pipe(env.list()).pipe(z.array(z.string().min(32, 'each key needs at least 32 characters'))),
   GATEWAY_ALLOW_TTL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(d.allowTtlSeconds),
   GATEWAY_DENY_TTL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(d.denyTtlSeconds),
   GATEWAY_IDENTIFY_FAILURES_PER_LOGIN: z.coerce.number().int().min(1).default(d.identifyFailuresPerLogin),
@@ -121,6 +124,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): GatewayConf
   return {
     ...readBaseConfig(e, 'GATEWAY'),
     loginHashKey: e.LOGIN_HASH_KEY,
+    previousLoginHashKeys: e.LOGIN_HASH_PREVIOUS_KEYS,
     allowTtlSeconds: e.GATEWAY_ALLOW_TTL_SECONDS,
     denyTtlSeconds: e.GATEWAY_DENY_TTL_SECONDS,
     identifyFailuresPerLogin: e.GATEWAY_IDENTIFY_FAILURES_PER_LOGIN,

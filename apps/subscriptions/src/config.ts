@@ -9,6 +9,8 @@ export interface SubscriptionsConfig extends BaseConfig {
   readonly apiKeys: readonly string[];
   /** HMAC key for login keys and verifiers; shared with the gateway only (libs/contracts/src/login-keys.ts). */
   readonly loginHashKey: string;
+  /** Previous login hash keys (`LOGIN_HASH_PREVIOUS_KEYS`): records they made are still found during a rotation (README "Rotating keys"). */
+  readonly previousLoginHashKeys?: readonly string[];
   /** How long to wait for the catalog when a package or integration is not known yet. */
   readonly catalogTimeoutMs: number;
   /** Put every stored entitlement record back on the bus at start (rebuilds a lost bus state). */
@@ -43,6 +45,7 @@ const Env = z.object({
   ...databaseEnv('SUBSCRIPTIONS'),
   SUBSCRIPTIONS_API_KEYS: env.list().pipe(z.array(z.string().min(24, 'each key needs at least 24 characters')).min(1)),
   LOGIN_HASH_KEY: env.secret(),
+  LOGIN_HASH_PREVIOUS_KEYS: z.string().default('').pipe(env.list()).pipe(z.array(z.string().min(32, 'each key needs at least 32 characters'))),
   SUBSCRIPTIONS_CATALOG_TIMEOUT_MS: env.durationMs(3_000),
   REPUBLISH_ON_START: env.bool(false),
   SUBSCRIPTIONS_TIME_ZONE: z.string().refine(isTimeZone, 'must be an IANA time zone such as America/Sao_Paulo').default(subscriptionsDefaults.timeZone),
@@ -62,6 +65,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Subscriptio
     database: readDatabaseConfig(e, 'SUBSCRIPTIONS'),
     apiKeys: e.SUBSCRIPTIONS_API_KEYS,
     loginHashKey: e.LOGIN_HASH_KEY,
+    previousLoginHashKeys: e.LOGIN_HASH_PREVIOUS_KEYS,
     catalogTimeoutMs: e.SUBSCRIPTIONS_CATALOG_TIMEOUT_MS,
     republishOnStart: e.REPUBLISH_ON_START,
     timeZone: e.SUBSCRIPTIONS_TIME_ZONE,

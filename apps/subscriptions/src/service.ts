@@ -18,6 +18,7 @@ import { decisionsConsumer } from './messaging/decisions.consumer.ts';
 import { periodicWorker } from './messaging/periodic-worker.ts';
 import { republishEntitlements } from './messaging/republish.ts';
 import { rebindVerifiers } from './use-cases/rebind-verifiers.ts';
+import { loginsToRekey, rekeyLogins } from './use-cases/rekey-logins.ts';
 import { standingConsumer } from './messaging/standing.consumer.ts';
 import { catalogReader } from './repositories/catalog-replica.ts';
 import { pruneIdempotencyKeys } from './repositories/idempotency.ts';
@@ -62,7 +63,7 @@ export async function buildSubscriptionsService(config: SubscriptionsConfig, dep
     clock,
     newId: randomUUID,
     newSubscriberId: () => randomBytes(16).toString('base64url'),
-    hasher: createLoginHasher(config.loginHashKey),
+    hasher: createLoginHasher(config.loginHashKey, config.previousLoginHashKeys ?? []),
     catalog: catalogReader(db, bus, config.catalogTimeoutMs),
     timeZone: config.timeZone ?? subscriptionsDefaults.timeZone,
     // The refresh worker is built just below, from this context; it is only kicked once running.
@@ -86,6 +87,28 @@ export async function buildSubscriptionsService(config: SubscriptionsConfig, dep
     const rebound = await rebindVerifiers(ctx);
     if (rebound > 0) logger.info({ customers: rebound }, 'password verifiers bound to their logins');
     return rebound === 500;
+  });
+  // Issue 12 item 6: once per start, when anything was made by a key other than LOGIN_HASH_KEY,
+  // re-key every customer (README "Rotating keys"), a batch a pass, records republished through the outbox.
+  const rekeyWalk = { due: undefined as boolean | undefined, after: undefined as string | undefined, customers: 0, rekeyed: 0, unrecoverable: 0 };
+  const rekey = periodicWorker('rekey-logins', 10 * 60_000, logger, async () => {
+    rekeyWalk.due ??= await loginsToRekey(ctx);
+    if (!rekeyWalk.due) return false;
+    const pass = await rekeyLogins(ctx, rekeyWalk.after);
+    rekeyWalk.customers += pass.customers;
+    rekeyWalk.rekeyed += pass.rekeyed;
+    rekeyWalk.unrecoverable += pass.unrecoverable;
+    rekeyWalk.after = pass.last;
+    if (pass.customers > 0) return true;
+    rekeyWalk.due = false;
+    const { customers, rekeyed, unrecoverable } = rekeyWalk;
+    logger[unrecoverable > 0 ? 'warn' : 'info'](
+      { keyId: ctx.hasher.keyId, customers, rekeyed, unrecoverable },
+      unrecoverable > 0
+        ? 'login keys re-keyed under the current LOGIN_HASH_KEY, but some were made by a previous key with no sealed data to recompute them: keep that key in LOGIN_HASH_PREVIOUS_KEYS or re-enter their CPF/CNPJ or password'
+        : 'login keys re-keyed under the current LOGIN_HASH_KEY',
+    );
+    return false;
   });
   const housekeeping = periodicWorker('housekeeping', 10 * 60_000, logger, async () => {
     const now = clock.now().getTime();
@@ -132,6 +155,7 @@ export async function buildSubscriptionsService(config: SubscriptionsConfig, dep
       decisionsConsumer(bus, ctx, logger),
       trialExpiry,
       rebind,
+      rekey,
       housekeeping,
     ],
     resources: [...busResources, { name: 'database', close: () => db.$disconnect() }],

@@ -24,8 +24,17 @@
  * record has been republished bound; see the README).
  *
  * K is a secret shared by subscriptions and the gateway (`LOGIN_HASH_KEY`), never sent on the bus.
+ *
+ * 5. Key id: every key and verifier written is prefixed by the id of the K that made it,
+ *    `k<id>.` (`loginKeyId`: 8 hex digits of SHA-256("login-hash-key-id:" + K), which reveals
+ *    nothing of K): `k1a2b3c4d.<key>` and `k1a2b3c4d.b1.<verifier>`. The HMACs of steps 2–4 are
+ *    computed on the values without the prefix. A reader knows which key made a record; during a
+ *    rotation (`LOGIN_HASH_KEY` + `LOGIN_HASH_PREVIOUS_KEYS`) the gateway looks a login up by the
+ *    key computed with each configured K. A value without a prefix was written before key ids
+ *    existed (by the key of that time).
  */
 
+import { createHash } from 'node:crypto';
 import type { LoginField } from './common.ts';
 
 /**
@@ -52,6 +61,25 @@ export function normaliseLogin(field: LoginField, value: string): string {
 
 /** Prefix of a verifier bound to its login (step 4); a verifier without it is of the unbound form. */
 export const BOUND_VERIFIER_PREFIX = 'b1.';
+
+/** Step 5: the id of a login hash key K (8 hex digits of a SHA-256 of it). */
+export function loginKeyId(hashKey: string): string {
+  return createHash('sha256').update(`login-hash-key-id:${hashKey}`).digest('hex').slice(0, 8);
+}
+
+/** Step 5: the prefix naming the key `keyId` made a value. */
+export const keyIdPrefix = (keyId: string): string => `k${keyId}.`;
+
+const KEY_ID_PATTERN = /^k([0-9a-f]{8})\./;
+
+/**
+ * Step 5: split a stored key or verifier into the id of the key that made it (undefined for a
+ * value written before key ids) and the value proper (`b1.…` or an unbound verifier, or a key).
+ */
+export function parseKeyId(value: string): { readonly keyId: string | undefined; readonly value: string } {
+  const match = KEY_ID_PATTERN.exec(value);
+  return match ? { keyId: match[1]!, value: value.slice(match[0].length) } : { keyId: undefined, value };
+}
 export const loginKeyVectors = [
   {
     hashKey: 'test-login-hash-key-0123456789abcdef',

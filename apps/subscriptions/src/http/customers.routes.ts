@@ -6,7 +6,7 @@ import { customerNotFound, invalidDocument } from '../domain/errors.ts';
 import type { HistoryAction } from '../domain/history.ts';
 import type { ServiceStatus } from '../domain/service-status.ts';
 import { toHeldAttachment } from '../use-cases/attachment.ts';
-import { createCustomer, documentKeyOf } from '../use-cases/customers.ts';
+import { createCustomer, documentKeysOf } from '../use-cases/customers.ts';
 import { customerDecisions } from '../use-cases/decisions.ts';
 import { explainForCustomer, explainLanguage } from '../use-cases/explain.ts';
 import { createService } from '../use-cases/services.ts';
@@ -56,15 +56,15 @@ export function customerRoutes(app: HttpApp, ctx: SubscriptionsContext): void {
   }, async (request) => {
     const { limit, cursor, document, code } = request.query;
     const after = decodeCursor(cursor, TimeCursor);
-    let documentKey: string | undefined;
+    let documentKeys: string[] | undefined;
     if (document !== undefined) {
       const parsed = parseTaxDocument(document);
       if (!parsed) throw invalidDocument();
-      documentKey = documentKeyOf(ctx, parsed.value);
+      documentKeys = documentKeysOf(ctx, parsed.value);
     }
     const rows = await ctx.db.customer.findMany({
       where: {
-        ...(documentKey ? { documentKey } : {}),
+        ...(documentKeys ? { documentKey: { in: documentKeys } } : {}),
         ...(code ? { code } : {}),
         ...(after ? { OR: [{ createdAt: { lt: new Date(after.at) } }, { createdAt: new Date(after.at), id: { lt: after.id } }] } : {}),
       },

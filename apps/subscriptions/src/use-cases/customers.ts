@@ -1,3 +1,4 @@
+import { parseKeyId } from '@sva/contracts';
 import type { SubscriptionsContext } from '../context.ts';
 import { maskTaxDocument, parseTaxDocument } from '../domain/document.ts';
 import { duplicateCustomer, invalidDocument } from '../domain/errors.ts';
@@ -39,11 +40,15 @@ export async function createCustomer(ctx: SubscriptionsContext, input: CreateCus
     documentKey,
     documentVerifier: ctx.hasher.verifier('cpf_cnpj', documentKey, document.value),
     documentMasked: maskTaxDocument(document),
+    // Issue 12 item 6: what a re-key under a new LOGIN_HASH_KEY recomputes the key and verifier from.
+    documentSealed: ctx.hasher.seal(document.value),
     email: input.email?.trim().toLowerCase() ?? null,
     code: input.code?.trim() ?? null,
   };
   try {
     return await runCommand(ctx, options, async (tx) => {
+      // During a key rotation the same CPF/CNPJ may be stored under a previous key's key.
+      if ((await tx.customer.count({ where: { documentKey: { in: documentKeysOf(ctx, document.value) } } })) > 0) throw duplicateCustomer('document');
       await tx.customer.create({ data });
       await recordHistory(tx, { customerId: data.id, action: 'customer_created', actor: actorOf(options), at: ctx.clock.now() });
       return { id: data.id, name: data.name, documentType: document.type, documentMasked: data.documentMasked, email: data.email, code: data.code };
@@ -58,4 +63,12 @@ export async function createCustomer(ctx: SubscriptionsContext, input: CreateCus
 /** The key a CPF/CNPJ is found by (the same key NEO logins by CPF/CNPJ use, R2). */
 export function documentKeyOf(ctx: SubscriptionsContext, document: string): string {
   return ctx.hasher.key('cpf_cnpj', document);
+}
+
+/**
+ * Every key a CPF/CNPJ may be stored under: made by the current or a previous key (during a
+ * rotation), with its key id or from before key ids.
+ */
+export function documentKeysOf(ctx: SubscriptionsContext, document: string): string[] {
+  return ctx.hasher.keys('cpf_cnpj', document).flatMap((key) => [key, parseKeyId(key).value]);
 }

@@ -55,6 +55,8 @@ export async function createService(ctx: SubscriptionsContext, input: CreateServ
           authLogin: login ?? null,
           authLoginKey: loginKey,
           authPasswordVerifier: loginKey && input.authPassword !== undefined ? ctx.hasher.verifier('login_autenticacao', loginKey, input.authPassword) : null,
+          // Issue 12 item 6: what a re-key under a new LOGIN_HASH_KEY recomputes the verifier from.
+          authPasswordSealed: loginKey && input.authPassword !== undefined ? ctx.hasher.seal(input.authPassword) : null,
         },
       });
       const history: HistoryEvent[] = [{ customerId: input.customerId, serviceId: id, action: 'service_created', newStatus: input.status, actor, at: now, reason: input.planId ? `plan ${input.planId}` : null }];
