@@ -93,6 +93,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
   const core = createCallbackCore({
     view,
     digests: createLoginDigests(config.loginHashKey),
+    previousDigests: (config.previousLoginHashKeys ?? []).map((key) => createLoginDigests(key)),
     freshness,
     recorder,
     metrics,

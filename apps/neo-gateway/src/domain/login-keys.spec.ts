@@ -1,4 +1,4 @@
-import { LoginField, loginKeyVectors } from '@sva/contracts';
+import { keyIdPrefix, LoginField, loginKeyId, loginKeyVectors } from '@sva/contracts';
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -9,8 +9,9 @@ const KEY = 'test-login-hash-key-0123456789abcdef';
 describe('login keys in the gateway (R2, R14)', () => {
   it.each(loginKeyVectors)('when hashing the $loginField vector, then it matches the contract (key, bound and unbound verifiers)', (vector) => {
     const hasher = createLoginHasher(vector.hashKey);
-    expect(hasher.key(vector.loginField, vector.login)).toBe(vector.key);
-    expect(hasher.verifier(vector.loginField, vector.key, vector.password)).toBe(vector.verifier);
+    const id = keyIdPrefix(loginKeyId(vector.hashKey));
+    expect(hasher.key(vector.loginField, vector.login)).toBe(id + vector.key);
+    expect(hasher.verifier(vector.loginField, id + vector.key, vector.password)).toBe(id + vector.verifier);
     expect(hasher.unboundVerifier(vector.loginField, vector.password)).toBe(vector.unbound);
   });
 

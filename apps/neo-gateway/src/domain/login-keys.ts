@@ -1,5 +1,5 @@
 import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
-import { BOUND_VERIFIER_PREFIX, type LoginField, normaliseLogin } from '@sva/contracts';
+import { BOUND_VERIFIER_PREFIX, keyIdPrefix, type LoginField, loginKeyId, normaliseLogin, parseKeyId } from '@sva/contracts';
 
 /**
  * Keys and verifiers for NEO logins, as `libs/contracts/src/login-keys.ts` defines them: the
@@ -47,12 +47,13 @@ export function createLoginDigests(hashKey: string): LoginDigests {
   };
 }
 
-/** The text forms (tests and tools write records with these). */
+/** The text forms, with the key id of `hashKey` (`k<id>.`; tests and tools write records with these). */
 export function createLoginHasher(hashKey: string): LoginHasher {
   const digests = createLoginDigests(hashKey);
+  const id = keyIdPrefix(loginKeyId(hashKey));
   return {
-    key: (field, login) => digests.key(field, login).toString('base64url'),
-    verifier: (field, key, password) => BOUND_VERIFIER_PREFIX + digests.verifier(field, Buffer.from(key, 'base64url'), password).toString('base64url'),
+    key: (field, login) => id + digests.key(field, login).toString('base64url'),
+    verifier: (field, key, password) => id + BOUND_VERIFIER_PREFIX + digests.verifier(field, Buffer.from(parseKeyId(key).value, 'base64url'), password).toString('base64url'),
     unboundVerifier: (field, password) => digests.unboundVerifier(field, password).toString('base64url'),
   };
 }

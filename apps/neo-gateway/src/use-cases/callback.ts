@@ -25,6 +25,8 @@ export interface AuthoriseOutcome {
 export interface CallbackCoreOptions {
   readonly view: EntitlementView;
   readonly digests: LoginDigests;
+  /** Digests under each previous login hash key (`LOGIN_HASH_PREVIOUS_KEYS`): records they made are found during a rotation. */
+  readonly previousDigests?: readonly LoginDigests[];
   readonly freshness: Freshness;
   readonly recorder: Pick<DecisionRecorder, 'record'>;
   readonly metrics: GatewayMetrics;
@@ -74,6 +76,7 @@ export function createCallbackCore(options: CallbackCoreOptions): CallbackCore {
   const byAddress = createAttemptLimiter<string>(options.perEndUserAddress);
   const byIntegration = createFailureBudget<number>(options.perIntegration);
   const acceptUnbound = options.acceptUnboundVerifiers ?? true;
+  const previousDigests = options.previousDigests ?? [];
   // Compared against when the integration is unknown, so that case costs what a wrong secret costs.
   const decoy = [{ digest: Buffer.alloc(32), validUntilMs: Number.POSITIVE_INFINITY }];
   // One frozen outcome per reason, made once: answering allocates nothing.
@@ -119,10 +122,11 @@ export function createCallbackCore(options: CallbackCoreOptions): CallbackCore {
         metrics.identified('throttled');
         return { kind: 'throttled', retryAfterSeconds: wait };
       }
-      const found = view.findLoginDigest(integration, key);
+      const match = previousDigests.length === 0 ? undefined : view.findLoginWithAnyKey(integration, login, digests, previousDigests);
+      const found = match === undefined ? view.findLoginDigest(integration, key) : match.found;
       let reason: 'unknown_login' | 'wrong_password' | undefined;
       if (found < 0) reason = 'unknown_login';
-      else if (!view.passwordMatches(found, integration.loginField, key, password, digests, acceptUnbound)) reason = 'wrong_password';
+      else if (!view.passwordMatches(found, integration.loginField, match?.key ?? key, password, match?.by ?? digests, acceptUnbound)) reason = 'wrong_password';
       if (reason !== undefined) {
         byLogin.fail(loginKey, at);
         if (endUserAddress !== undefined) byAddress.fail(endUserAddress, at);

@@ -2,7 +2,7 @@ import type { EntitlementV1, GrantState } from '@sva/contracts';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { cpf, customerId, entitlementRecord, hashKey, integrationId, integrationRecord, subscriberId } from '../../test/fixtures.ts';
-import { createLoginDigests } from '../domain/login-keys.ts';
+import { createLoginDigests, createLoginHasher } from '../domain/login-keys.ts';
 import { EntitlementView, type ViewIntegration } from './entitlement-view.ts';
 
 const digests = createLoginDigests(hashKey);
@@ -15,6 +15,27 @@ function viewWith(...records: EntitlementV1[]): { view: EntitlementView; integra
 }
 
 describe('entitlement view', () => {
+  it('LOGIN_HASH_KEY rotation: when records carry key ids of the old and the new key, then identify finds both while the old key is a previous key, and only the new one without it', () => {
+    const oldKey = 'old-login-hash-key-0123456789abcdef';
+    const newKey = 'new-login-hash-key-0123456789abcdef';
+    const recordUnder = (key: string, n: number): EntitlementV1 => {
+      const h = createLoginHasher(key);
+      const loginKey = h.key('cpf_cnpj', cpf(n));
+      return { ...entitlementRecord({ n }), logins: [{ key: loginKey, verifier: h.verifier('cpf_cnpj', loginKey, cpf(n)) }] };
+    };
+    const { view, integration } = viewWith(recordUnder(oldKey, 1), recordUnder(newKey, 2));
+    const [oldDigests, newDigests] = [createLoginDigests(oldKey), createLoginDigests(newKey)];
+    // Before: only the old key configured.
+    expect(view.identify(integration, cpf(1), cpf(1), oldDigests)).toMatchObject({ identified: true, subscriberId: subscriberId(1) });
+    // During: the new key current, the old one previous: both records identify; a wrong password is still wrong.
+    expect(view.identify(integration, cpf(1), cpf(1), newDigests, true, [oldDigests])).toMatchObject({ identified: true, subscriberId: subscriberId(1) });
+    expect(view.identify(integration, cpf(2), cpf(2), newDigests, true, [oldDigests])).toMatchObject({ identified: true, subscriberId: subscriberId(2) });
+    expect(view.identify(integration, cpf(1), cpf(2), newDigests, true, [oldDigests])).toEqual({ identified: false, reason: 'wrong_password' });
+    // After: the old key removed: a record it made is no longer found.
+    expect(view.identify(integration, cpf(1), cpf(1), newDigests)).toEqual({ identified: false, reason: 'unknown_login' });
+    expect(view.identify(integration, cpf(2), cpf(2), newDigests)).toMatchObject({ identified: true });
+  });
+
   it('R14: when the login and password match, then identify answers the subscriber id and status', () => {
     const { view, integration } = viewWith(entitlementRecord({ n: 1, status: 'suspended' }));
     expect(view.identify(integration, '000.000.000-01', cpf(1), digests)).toEqual({ identified: true, subscriberId: subscriberId(1), status: 'suspended' });

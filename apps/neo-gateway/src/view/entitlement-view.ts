@@ -1,4 +1,4 @@
-import { BOUND_VERIFIER_PREFIX, type EntitlementV1, type GatewayIntegrationV1, type GrantState, type LoginField, type SubscriberStatus } from '@sva/contracts';
+import { BOUND_VERIFIER_PREFIX, type EntitlementV1, parseKeyId, type GatewayIntegrationV1, type GrantState, type LoginField, type SubscriberStatus } from '@sva/contracts';
 import type { IdentifyDecision } from '../domain/decisions.ts';
 import type { LoginDigests } from '../domain/login-keys.ts';
 import { decodeDigest, secretsEqual } from '../domain/digests.ts';
@@ -409,14 +409,27 @@ export class EntitlementView {
    * R2, R14: find the subscriber a login belongs to and check the password against its verifier
    * (the parts `use-cases/callback.ts` composes with rate limiting; tests use this whole).
    */
-  identify(integration: ViewIntegration, login: string, password: string, digests: LoginDigests, acceptUnbound = true): IdentifyDecision {
+  identify(integration: ViewIntegration, login: string, password: string, digests: LoginDigests, acceptUnbound = true, previous: readonly LoginDigests[] = []): IdentifyDecision {
     if (!integration.active) return { identified: false, reason: 'integration_inactive' };
-    const key = digests.key(integration.loginField, login);
-    const found = this.findLoginDigest(integration, key);
-    if (found < 0) return { identified: false, reason: 'unknown_login' };
-    if (!this.passwordMatches(found, integration.loginField, key, password, digests, acceptUnbound)) return { identified: false, reason: 'wrong_password' };
+    const match = this.findLoginWithAnyKey(integration, login, digests, previous);
+    if (match === undefined) return { identified: false, reason: 'unknown_login' };
+    const { found, key, by } = match;
+    if (!this.passwordMatches(found, integration.loginField, key, password, by, acceptUnbound)) return { identified: false, reason: 'wrong_password' };
     const owner = this.loginOwner(found);
     return { identified: true, subscriberId: this.subscriberIdOf(owner), status: this.statusOf(owner) };
+  }
+
+  /**
+   * R14 during a `LOGIN_HASH_KEY` rotation: the login typed, looked up by its key under the current
+   * key, then under each previous one (records not re-keyed yet); with the digests that found it.
+   */
+  findLoginWithAnyKey(integration: ViewIntegration, login: string, digests: LoginDigests, previous: readonly LoginDigests[]): { found: number; key: Buffer; by: LoginDigests } | undefined {
+    for (const by of previous.length === 0 ? [digests] : [digests, ...previous]) {
+      const key = by.key(integration.loginField, login);
+      const found = this.findLoginDigest(integration, key);
+      if (found >= 0) return { found, key, by };
+    }
+    return undefined;
   }
 
   /**
@@ -692,7 +705,11 @@ export class EntitlementView {
     }
   }
 
-  #addLogin(owner: number, key: string, verifier: string): void {
+  #addLogin(owner: number, storedKey: string, storedVerifier: string): void {
+    // The key id (`k<id>.`) names the LOGIN_HASH_KEY that made them: identify looks a login up by
+    // the key computed with each configured key, so only the HMACs are kept.
+    const key = parseKeyId(storedKey).value;
+    const verifier = parseKeyId(storedVerifier).value;
     // A key or verifier that is not a base64url HMAC could never match what identify computes.
     const bound = verifier.startsWith(BOUND_VERIFIER_PREFIX);
     const keyDigest = decodeDigest(key);
