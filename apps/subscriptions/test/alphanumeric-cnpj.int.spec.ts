@@ -1,4 +1,4 @@
-import { loginKeyVectors, subjects } from '@sva/contracts';
+import { keyIdPrefix, loginKeyId, loginKeyVectors, subjects } from '@sva/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOGIN_HASH_KEY, startHarness, type Harness } from './support/harness.ts';
 import { consent } from './support/consent.ts';
@@ -46,6 +46,8 @@ describe('alphanumeric CNPJ (R2), through the HTTP API', () => {
     const other = await h.customerWithService({}, { name: 'Empresa Vetor', document: vector.login });
     await h.ok('POST', `/v1/services/${other.serviceId}/packages`, { consent, packageId: pkg.packageId });
     const vectorRecord = await h.eventually(() => h.kvRecord(integration.integrationId, other.customerId));
-    expect(vectorRecord.logins).toEqual([{ key: vector.key, verifier: vector.verifier }]);
+    // Prefixed with the id of the key that made them (libs/contracts/src/login-keys.ts step 5).
+    const id = keyIdPrefix(loginKeyId(LOGIN_HASH_KEY));
+    expect(vectorRecord.logins).toEqual([{ key: id + vector.key, verifier: id + vector.verifier }]);
   });
 });

@@ -77,8 +77,9 @@ export async function rekeyLogins(ctx: SubscriptionsContext, after: string | und
         authPasswordVerifier = hasher.verifier('login_autenticacao', authLoginKey, password);
         authPasswordSealed = hasher.seal(password);
       } else if (s.auth_password_verifier !== null) {
-        if (hasher.rotating) {
-          // Made by a previous key and no sealed password: it stays as it is (still accepted while that key is configured).
+        if (hasher.rotating || !hasher.isCurrent(hasher.label(s.auth_password_verifier))) {
+          // Made by a previous key (or, during a rotation, by a key not named) and no sealed password:
+          // the login key and verifier stay as they are (still accepted while that key is configured).
           unrecoverable += 1;
           continue;
         }

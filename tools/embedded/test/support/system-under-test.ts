@@ -15,7 +15,12 @@ export interface ApiAnswer {
 
 /** The whole system as the end-to-end tests drive it, with a NEO simulator beside it. */
 export interface SystemUnderTest {
+  /** The running system (a new one after `restart`). */
   readonly system: RunningSystem;
+  /** The services' databases (a test reaching under the APIs, e.g. to make rows as older code wrote them). */
+  readonly databases: SystemOptions['databases'];
+  /** Stop the four services and start them again on the same databases and bus, with this environment (e.g. a key rotation step). */
+  restart(env: NodeJS.ProcessEnv): Promise<RunningSystem>;
   readonly simulator: NeoSimulator;
   /** The operator API key the system accepts. */
   readonly apiKey: string;
@@ -53,14 +58,15 @@ export async function startSystemUnderTest(label: string, options: Pick<SystemOp
     console.info(`${label} on PostgreSQL from ${catalog.source}, bus: ${nats.url ? `NATS (${nats.source})` : 'in-process (no NATS available)'}`);
     const simulator = await startNeoSimulator();
     cleanups.push(() => simulator.stop());
-    const system = await startSystem({
+    const systemOptions: SystemOptions = {
       bus,
       databases: { catalog, subscriptions, billing },
       secrets: { apiKey, loginHashKey: randomBytes(32).toString('base64url'), credentialsKey: randomBytes(32).toString('base64url') },
       ...options,
       ports: options.ports ?? { catalog: 0, subscriptions: 0, billing: 0, gateway: 0, demoClock: 0 },
-    });
-    cleanups.unshift(() => system.stop());
+    };
+    let system: RunningSystem | undefined = await startSystem(systemOptions);
+    cleanups.unshift(async () => system?.stop());
 
     const call = async (base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiAnswer> => {
       const response = await fetch(`${base}${path}`, {
@@ -72,7 +78,16 @@ export async function startSystemUnderTest(label: string, options: Pick<SystemOp
       return { status: response.status, body: (text ? JSON.parse(text) : null) as Record<string, any> };
     };
     return {
-      system,
+      get system() {
+        return system!;
+      },
+      databases: systemOptions.databases,
+      async restart(env) {
+        await system?.stop();
+        system = undefined;
+        system = await startSystem({ ...systemOptions, env });
+        return system;
+      },
       simulator,
       apiKey,
       call,
