@@ -107,7 +107,7 @@ describe('entitlements (R11, R12, R15, R17)', () => {
     const legacy = customer([service('s1', 'enabled', [held(['mumo'])])], { document: { key, verifier: hasher.unboundVerifier('cpf_cnpj', '52998224725') } });
     const [login] = computeEntitlement(legacy, syncing, hasher, now).logins;
     expect(login).toEqual({ key, verifier: hasher.verifier('cpf_cnpj', key, '52998224725') });
-    expect(login!.verifier.startsWith('b1.')).toBe(true);
+    expect(login!.verifier.startsWith(`k${hasher.keyId}.b1.`)).toBe(true);
   });
 
   it('when nothing but the version and time differ, then records are the same (not republished)', () => {
