@@ -173,3 +173,45 @@ describe('login lockout and rate limit', () => {
     expect(((await answer.json()) as { code: string }).code).toBe('CONSOLE_LOGIN_FAILED');
   });
 });
+
+describe('demo clock (embedded --demo-clock only)', () => {
+  it('when no demo clock is configured, then nothing is forwarded to it and the session says so', async () => {
+    const fresh = new Client(console_.url);
+    expect((await fresh.login('admin', console_.adminPassword)).status).toBe(200);
+    const before = upstream.received.length;
+    const answer = await fresh.call('GET', '/api/demo-clock/v1/demo-clock');
+    expect({ status: answer.status, code: ((await answer.json()) as { code: string }).code }).toEqual({ status: 404, code: 'CONSOLE_UNKNOWN_SERVICE' });
+    expect(await (await fresh.call('GET', '/api/session')).json()).toMatchObject({ demoClock: false });
+    expect(upstream.received.length).toBe(before);
+  });
+
+  it('when a demo clock is configured, then an admin reads and advances it through the console, and an operator or support is refused', async () => {
+    const clockUpstream = await recordingUpstream();
+    const withClock = await startConsole(upstream.url, clock, { demoClockUrl: clockUpstream.url });
+    try {
+      const clockAdmin = new Client(withClock.url);
+      const login = await clockAdmin.login('admin', withClock.adminPassword);
+      expect(await login.json()).toMatchObject({ demoClock: true });
+      expect((await clockAdmin.call('GET', '/api/demo-clock/v1/demo-clock')).status).toBe(200);
+      expect(clockUpstream.received.at(-1)).toMatchObject({ method: 'GET', url: '/v1/demo-clock' });
+      expect((await clockAdmin.call('POST', '/api/demo-clock/v1/demo-clock/advance', { days: 8 })).status).toBe(200);
+      expect(clockUpstream.received.at(-1)).toMatchObject({ method: 'POST', url: '/v1/demo-clock/advance', body: '{"days":8}' });
+      expect(clockUpstream.received.at(-1)!.headers.authorization).toBe(`Bearer ${SERVICE_KEY}`);
+      expect((await clockAdmin.call('GET', '/api/demo-clock/v1/other')).status).toBe(404);
+
+      for (const [username, role] of [['olga', 'operator'], ['sara', 'support']] as const) {
+        expect((await clockAdmin.call('POST', '/api/operators', { username, displayName: username, role, password: `${username}-password-123` })).status).toBe(201);
+        const other = new Client(withClock.url);
+        expect(await (await other.login(username, `${username}-password-123`)).json()).toMatchObject({ demoClock: false });
+        const before = clockUpstream.received.length;
+        const refused = await other.call('POST', '/api/demo-clock/v1/demo-clock/advance', { days: 1 });
+        expect({ status: refused.status, code: ((await refused.json()) as { code: string }).code }).toEqual({ status: 403, code: 'CONSOLE_ROLE_FORBIDDEN' });
+        expect((await other.call('GET', '/api/demo-clock/v1/demo-clock')).status).toBe(403);
+        expect(clockUpstream.received.length).toBe(before);
+      }
+    } finally {
+      await withClock.stop();
+      await clockUpstream.close();
+    }
+  });
+});

@@ -95,6 +95,37 @@ describe('support views: explain (R15), customers, history, OpenAPI', () => {
     expect((await h.call('GET', '/v1/customers/00000000-0000-4000-8000-000000000001/history')).body).toMatchObject({ status: 404 });
   });
 
+  it('when support reads a customer history, then each entry says in words who did what, with the plan, login, package and old/new values, in Portuguese or English', async () => {
+    const integration = h.catalog.integration();
+    await h.catalog.announce(subjects.catalog.integrationChanged, integration);
+    const music = h.catalog.package([{ integrationId: integration.integrationId, productCodes: ['mumo'] }], { description: 'Música', priceCents: 990 });
+    await h.catalog.announce(subjects.catalog.packageChanged, music);
+    const plan = h.catalog.plan([{ packageId: music.packageId, mandatory: true, trialDays: 0 }], { name: 'Fibra 300' });
+    const { customerId, serviceId } = await h.customerWithService({ planId: plan.planId, authLogin: 'joao.silva', authPassword: 's3nha' });
+    const attachment = (await h.ok('GET', `/v1/customers/${customerId}/history`)).items.find((e: any) => e.action === 'package_attached');
+    await h.ok('PATCH', `/v1/services/${serviceId}/packages/${attachment.attachmentId}`, { priceCents: 490, reason: 'desconto de fidelidade' }, { 'x-actor': 'ana.operadora' });
+    await h.ok('POST', `/v1/services/${serviceId}/status`, { status: 'suspended_request' }, { 'x-actor': 'ana.operadora' });
+
+    const pt = await h.call('GET', `/v1/customers/${customerId}/history`, undefined, { 'accept-language': 'pt-BR,pt;q=0.9' });
+    expect(pt.body.items.map((e: any) => e.text)).toEqual([
+      'O serviço "Fibra 300" (login joao.silva) passou de habilitado para suspenso a pedido',
+      'O preço do pacote "Música" no serviço "Fibra 300" (login joao.silva) passou de R$ 9,90 para R$ 4,90 — motivo: desconto de fidelidade',
+      'O pacote "Música" foi incluído no serviço "Fibra 300" (login joao.silva) por R$ 9,90',
+      'O serviço "Fibra 300" (login joao.silva) foi criado (habilitado)',
+      'Cliente cadastrado',
+    ]);
+    expect(pt.body.items.map((e: any) => e.who)).toEqual(['ana.operadora', 'ana.operadora', 'um cliente da API', 'um cliente da API', 'um cliente da API']);
+    // The stable codes and values stay as they were.
+    expect(pt.body.items[1]).toMatchObject({ action: 'price_changed', actor: 'ana.operadora', newPriceCents: 490, packageId: music.packageId, serviceId });
+
+    const en = await h.ok('GET', `/v1/customers/${customerId}/history?limit=2`);
+    expect(en.items.map((e: any) => e.text)).toEqual([
+      'The service "Fibra 300" (login joao.silva) changed from enabled to suspended on request',
+      'The price of package "Música" on the service "Fibra 300" (login joao.silva) changed from R$9.90 to R$4.90 — reason: desconto de fidelidade',
+    ]);
+    expect((await h.ok('GET', `/v1/customers/${customerId}/history?limit=1&lang=pt-BR`)).items[0].text).toContain('passou de habilitado para suspenso a pedido');
+  });
+
   it('when an operator opens the OpenAPI document, then every endpoint is described', async () => {
     const document = (await (await fetch(`${h.url}/openapi.json`)).json()) as { paths: Record<string, any> };
     const paths = Object.keys(document.paths);

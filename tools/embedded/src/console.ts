@@ -10,7 +10,7 @@ export interface EmbeddedConsoleOptions {
   readonly dataDir: string;
   /** The console's own database; an embedded PGlite under `dataDir` when not given. */
   readonly databaseUrl?: string | undefined;
-  readonly urls: { readonly catalog: string; readonly subscriptions: string; readonly billing: string };
+  readonly urls: { readonly catalog: string; readonly subscriptions: string; readonly billing: string; readonly demoClock?: string };
   readonly apiKey: string;
   readonly host: string;
   /** Default 3000 (`CONSOLE_PORT`); 0 picks a free port. */
@@ -55,7 +55,9 @@ export async function startEmbeddedConsole(options: EmbeddedConsoleOptions): Pro
         http: { host: options.host, port: options.port },
         logLevel: options.logLevel,
         database,
-        services: options.urls,
+        services: { catalog: options.urls.catalog, subscriptions: options.urls.subscriptions, billing: options.urls.billing },
+        // `--demo-clock`: the console forwards to it (admins only), as CONSOLE_DEMO_CLOCK_URL does for a console run alone.
+        ...(options.urls.demoClock ? { demoClockUrl: options.urls.demoClock } : {}),
         serviceApiKey: options.apiKey,
         webDir: defaultWebDir,
       },

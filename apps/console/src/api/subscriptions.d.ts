@@ -875,6 +875,8 @@ export interface operations {
                 limit?: number;
                 /** @description The `nextCursor` of the previous page */
                 cursor?: string;
+                /** @description Language of `text` and `who` (action codes and fields do not change); default from `Accept-Language` (`pt…` → pt-BR), else English */
+                lang?: "en" | "pt-BR";
             };
             header?: never;
             path: {
@@ -907,6 +909,10 @@ export interface operations {
                             oldStatus: string | null;
                             newStatus: string | null;
                             reason: string | null;
+                            /** @description Who acted, in words: the operator as recorded, or what the system did ("the system (trial expiry)") */
+                            who: string;
+                            /** @description What happened, in words a person knows: plan, login and package names, old and new values ("The price of package "Música" on the service "Fibra 500" (login maria) changed from R$9.90 to R$4.90"). In the language asked for. */
+                            text: string;
                         }[];
                         nextCursor: string | null;
                     };

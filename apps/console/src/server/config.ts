@@ -31,6 +31,11 @@ export interface ConsoleConfig extends Omit<BaseConfig, 'bus'> {
   readonly secureCookies: 'auto' | 'always' | 'never';
   /** Trust `X-Forwarded-*` from the ingress. */
   readonly trustProxy: boolean;
+  /**
+   * The embedded system's demo clock (`npm start -- --demo-clock` sets `CONSOLE_DEMO_CLOCK_URL`):
+   * forwarded under `/api/demo-clock/…` for admins only. Absent (always in production), nothing is forwarded there.
+   */
+  readonly demoClockUrl?: string;
 }
 
 export const consoleDefaults = {
@@ -56,6 +61,7 @@ const Env = z.object({
   CONSOLE_ABSOLUTE_TIMEOUT_HOURS: z.coerce.number().int().min(1).max(7 * 24).default(d.absoluteTimeoutMs / 3_600_000),
   CONSOLE_SECURE_COOKIES: z.enum(['auto', 'always', 'never']).default(d.secureCookies),
   CONSOLE_TRUST_PROXY: env.bool(d.trustProxy),
+  CONSOLE_DEMO_CLOCK_URL: z.url().optional(),
 });
 
 /** Parse the environment; throws `ConfigError` naming each bad variable. */
@@ -74,6 +80,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): ConsoleConf
     absoluteTimeoutMs: e.CONSOLE_ABSOLUTE_TIMEOUT_HOURS * 3_600_000,
     secureCookies: e.CONSOLE_SECURE_COOKIES,
     trustProxy: e.CONSOLE_TRUST_PROXY,
+    ...(e.CONSOLE_DEMO_CLOCK_URL ? { demoClockUrl: e.CONSOLE_DEMO_CLOCK_URL } : {}),
   };
 }
 

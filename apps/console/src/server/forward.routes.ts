@@ -2,6 +2,7 @@ import { problem, sendProblem, type HttpApp } from '@sva/service-kit';
 import { SERVICES, type ServiceName } from './config.ts';
 import type { ConsoleContext } from './context.ts';
 import { requireSession } from './guard.ts';
+import { DEMO_CLOCK, DEMO_CLOCK_OPERATIONS } from './operations.ts';
 
 /** Request headers passed on to the service (besides the key and the actor the console sets). */
 const PASSED_REQUEST_HEADERS = ['content-type', 'accept', 'idempotency-key', 'if-match', 'accept-language'];
@@ -26,8 +27,13 @@ export function forwardRoutes(app: HttpApp, ctx: ConsoleContext): void {
       const { service } = request.params as { service: string };
       const session = request.consoleSession!;
       const [pathPart, query] = splitUrl(request.url.slice(`/api/${service}`.length));
-      if (!isService(service)) return sendProblem(reply, problem(404, 'CONSOLE_UNKNOWN_SERVICE', `no service "${service}"`));
-      const operation = ctx.operations.find(service, request.method, pathPart);
+      // The demo clock is an upstream only when configured (embedded `--demo-clock`); otherwise it is unknown like any other name.
+      const demoClock = service === DEMO_CLOCK && ctx.config.demoClockUrl ? ctx.config.demoClockUrl : undefined;
+      if (!demoClock && !isService(service)) return sendProblem(reply, problem(404, 'CONSOLE_UNKNOWN_SERVICE', `no service "${service}"`));
+      const base = demoClock ?? ctx.config.services[service as ServiceName];
+      const operation = demoClock
+        ? DEMO_CLOCK_OPERATIONS.find((op) => op.method === request.method && op.path === pathPart)
+        : ctx.operations.find(service as ServiceName, request.method, pathPart);
       if (!operation) return sendProblem(reply, problem(404, 'CONSOLE_OPERATION_NOT_FORWARDED', `the console does not forward ${request.method} ${pathPart}`));
       if (!operation.roles.includes(session.operator.role)) {
         return sendProblem(reply, problem(403, 'CONSOLE_ROLE_FORBIDDEN', `the ${session.operator.role} role may not do ${operation.operationId}`));
@@ -46,7 +52,7 @@ export function forwardRoutes(app: HttpApp, ctx: ConsoleContext): void {
       if (!hasBody) delete headers['content-type'];
       let answer: Response;
       try {
-        answer = await ctx.fetch(`${ctx.config.services[service]}${pathPart}${query}`, {
+        answer = await ctx.fetch(`${base}${pathPart}${query}`, {
           method: request.method,
           headers,
           ...(hasBody ? { body: JSON.stringify(request.body) } : {}),

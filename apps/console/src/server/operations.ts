@@ -79,3 +79,16 @@ function templatePattern(template: string): RegExp {
     .join('/');
   return new RegExp(`^${source}$`);
 }
+
+/** The name the demo clock is forwarded under: `/api/demo-clock/v1/demo-clock…`. */
+export const DEMO_CLOCK = 'demo-clock';
+
+/**
+ * The demo clock's operations (tools/embedded, `GET /v1/demo-clock`, `POST /v1/demo-clock/advance`):
+ * admin only, and forwarded only when `demoClockUrl` is configured. Its document is served by the
+ * embedded system, not kept here, so the two operations are listed by hand.
+ */
+export const DEMO_CLOCK_OPERATIONS: ReadonlyArray<{ readonly operationId: string; readonly method: string; readonly path: string; readonly roles: readonly Role[] }> = [
+  { operationId: 'getDemoClock', method: 'GET', path: '/v1/demo-clock', roles: ['admin'] },
+  { operationId: 'postDemoClockAdvance', method: 'POST', path: '/v1/demo-clock/advance', roles: ['admin'] },
+];

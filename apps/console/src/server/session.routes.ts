@@ -3,11 +3,16 @@ import { z } from 'zod';
 import { login } from './accounts.ts';
 import type { ConsoleContext } from './context.ts';
 import { cookieName, requireSession, sameOrigin, secureRequest } from './guard.ts';
-import { ROLES } from './roles.ts';
+import { DEMO_CLOCK_OPERATIONS } from './operations.ts';
+import { ROLES, type Role } from './roles.ts';
 import { closeSession, openSession } from './sessions.ts';
 
 const Operator = z.object({ id: z.uuid(), username: z.string(), displayName: z.string(), role: z.enum(ROLES) });
-const SessionAnswer = z.object({ operator: Operator, csrfToken: z.string().describe('Send it as X-CSRF-Token on every change') });
+const SessionAnswer = z.object({
+  operator: Operator,
+  csrfToken: z.string().describe('Send it as X-CSRF-Token on every change'),
+  demoClock: z.boolean().describe('The demo clock is forwarded (embedded `--demo-clock`) and this operator may move it (admin)'),
+});
 const tags = ['session'];
 
 /** Login (`POST /api/session`), who am I (`GET`), logout (`DELETE`). */
@@ -49,13 +54,17 @@ export function sessionRoutes(app: HttpApp, ctx: ConsoleContext): void {
       path: '/',
       maxAge: Math.floor(ctx.config.absoluteTimeoutMs / 1000),
     });
-    return { operator: outcome.operator, csrfToken };
+    return { operator: outcome.operator, csrfToken, demoClock: demoClockFor(ctx, outcome.operator.role) };
   });
 
   app.get('/api/session', {
     schema: { tags, operationId: 'getSession', summary: 'The current session', response: { 200: SessionAnswer } },
     onRequest: guard,
-  }, async (request) => ({ operator: request.consoleSession!.operator, csrfToken: request.consoleSession!.csrfToken }));
+  }, async (request) => ({
+    operator: request.consoleSession!.operator,
+    csrfToken: request.consoleSession!.csrfToken,
+    demoClock: demoClockFor(ctx, request.consoleSession!.operator.role),
+  }));
 
   app.delete('/api/session', {
     schema: { tags, operationId: 'logout', summary: 'Log out', response: { 204: z.null() } },
@@ -66,4 +75,9 @@ export function sessionRoutes(app: HttpApp, ctx: ConsoleContext): void {
     reply.clearCookie(cookieName(secure), { path: '/', httpOnly: true, sameSite: 'strict', secure });
     return reply.code(204).send(null);
   });
+}
+
+/** Whether the console shows this operator the demo clock: configured, and the role may call it. */
+function demoClockFor(ctx: ConsoleContext, role: Role): boolean {
+  return ctx.config.demoClockUrl !== undefined && DEMO_CLOCK_OPERATIONS.every((op) => op.roles.includes(role));
 }

@@ -3,6 +3,7 @@ import { LoginPage } from './features/auth/login-page.tsx';
 import { useSession, useSessionActions } from './features/auth/session.ts';
 import { CustomerPage } from './features/customers/customer-page.tsx';
 import { CustomersPage } from './features/customers/customers-page.tsx';
+import { DemoClockControl } from './features/demo-clock/demo-clock.tsx';
 import { IntegrationsPage } from './features/integrations/integrations-page.tsx';
 import { PackagesPage } from './features/packages/packages-page.tsx';
 import { PlansPage } from './features/plans/plans-page.tsx';
@@ -86,6 +87,7 @@ export function App() {
       <div className="layout">
         <Menu />
         <main>
+          {session.data.demoClock && <DemoClockControl />}
           <Switch>
             <Route path="/configuracao/integracoes">
               <IntegrationsPage canChange={admin} />

@@ -219,6 +219,11 @@ describe.skipIf(!hasChromium)(hasChromium ? 'console in Chromium' : `console in 
     await page.getByLabel('Código do produto').fill('mumo');
     await page.getByRole('button', { name: 'Consultar' }).click();
     await expect(page.getByTestId('explain').textContent()).resolves.toContain('Liberado');
+    // Histórico: when, who and what, worded by the service in Portuguese with the login, package and value.
+    const history = page.getByTestId('history');
+    await history.getByRole('heading', { name: 'Histórico' }).waitFor();
+    await history.getByRole('row', { name: /foi incluído no serviço de login joao\.casa por R\$ 7,50/ }).waitFor();
+    await expect(history.textContent()).resolves.toContain('Cliente cadastrado');
     await expectAccessible(page, 'customer');
     await shot(page, '10-customer-explain');
 
@@ -239,7 +244,7 @@ describe.skipIf(!hasChromium)(hasChromium ? 'console in Chromium' : `console in 
     await logIn(page, 'sonia', 'sonia-password-123');
     await page.goto(`${system.consoleUrl}/clientes/${ids.customer}`);
     await page.getByText('Música (Mumo) (do plano)').waitFor();
-    await page.getByText('R$ 7,50').waitFor();
+    await page.getByRole('cell', { name: 'R$ 7,50', exact: true }).waitFor();
     expect(await page.getByRole('button', { name: 'Adicionar Pacotes' }).count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Remover' }).count()).toBe(0);
     const status = await page.evaluate(async ([serviceUrl, body]) => {
@@ -277,6 +282,7 @@ describe.skipIf(!hasChromium)(hasChromium ? 'console in Chromium' : `console in 
     await page.goto(`${system.consoleUrl}/clientes/${ids.customer}`);
     await page.getByText("Customer's services").waitFor();
     await expect(page.getByRole('article', { name: 'Service joao.casa' }).getByRole('row', { name: /Leitura/ }).textContent()).resolves.toContain('R$7.50');
+    await page.getByTestId('history').getByRole('row', { name: /Customer registered/ }).waitFor();
     await expectAccessible(page, 'customer-en');
     await shot(page, '13-customer-english');
     await page.context().close();

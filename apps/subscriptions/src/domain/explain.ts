@@ -176,7 +176,7 @@ function offerDetails(input: ExplainInput, pkg: (id: string) => string, svc: (id
   });
 }
 
-const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+export const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 const en = {
   pkg: (name: string) => `package "${name}"`,
@@ -249,3 +249,8 @@ const pt: typeof en = {
     cancelled: 'não dá mais acesso',
   },
 };
+
+/** The words explain names things with (package, service by plan and login, status), for the history's words too. */
+export function namingWords(lang: ExplainLanguage): Pick<typeof en, 'pkg' | 'svc' | 'status'> {
+  return lang === 'pt-BR' ? pt : en;
+}

@@ -3,12 +3,14 @@ import type { HttpApp } from '@sva/service-kit';
 import type { SubscriptionsContext } from '../context.ts';
 import { parseTaxDocument } from '../domain/document.ts';
 import { customerNotFound, invalidDocument } from '../domain/errors.ts';
+import { historyText, historyWho } from '../domain/history-words.ts';
 import type { HistoryAction } from '../domain/history.ts';
 import type { ServiceStatus } from '../domain/service-status.ts';
 import { toHeldAttachment } from '../use-cases/attachment.ts';
 import { createCustomer, documentKeysOf } from '../use-cases/customers.ts';
 import { customerDecisions } from '../use-cases/decisions.ts';
 import { explainForCustomer, explainLanguage } from '../use-cases/explain.ts';
+import { historyNames } from '../use-cases/history.ts';
 import { createService } from '../use-cases/services.ts';
 import { actorOf, BigIntCursor, decodeCursor, encodeCursor, idempotent, TimeBigIntCursor, TimeCursor } from './request-context.ts';
 import {
@@ -158,6 +160,8 @@ export function customerRoutes(app: HttpApp, ctx: SubscriptionsContext): void {
     });
     const items = rows.slice(0, limit);
     const last = items[items.length - 1];
+    const lang = explainLanguage(request.query.lang, request.headers['accept-language']);
+    const names = await historyNames(ctx, request.params.id, items);
     return {
       items: items.map((row) => ({
         id: row.id.toString(),
@@ -172,6 +176,8 @@ export function customerRoutes(app: HttpApp, ctx: SubscriptionsContext): void {
         oldStatus: row.oldStatus,
         newStatus: row.newStatus,
         reason: row.reason,
+        who: historyWho(row.actor, lang),
+        text: historyText({ ...row, action: row.action as HistoryAction }, names, lang),
       })),
       nextCursor: rows.length > limit && last ? encodeCursor({ id: last.id.toString() }) : null,
     };

@@ -133,7 +133,11 @@ export const CustomerResource = CustomerCreatedResource.extend({
   ),
 });
 
-export const HistoryQuery = z.object({ limit: Limit, cursor: Cursor });
+export const HistoryQuery = z.object({
+  limit: Limit,
+  cursor: Cursor,
+  lang: z.enum(['en', 'pt-BR']).optional().describe('Language of `text` and `who` (action codes and fields do not change); default from `Accept-Language` (`pt…` → pt-BR), else English'),
+});
 
 export const HistoryItem = z.object({
   id: z.string(),
@@ -148,6 +152,8 @@ export const HistoryItem = z.object({
   oldStatus: z.string().nullable(),
   newStatus: z.string().nullable(),
   reason: z.string().nullable(),
+  who: z.string().describe('Who acted, in words: the operator as recorded, or what the system did ("the system (trial expiry)")'),
+  text: z.string().describe('What happened, in words a person knows: plan, login and package names, old and new values ("The price of package \"Música\" on the service \"Fibra 500\" (login maria) changed from R$9.90 to R$4.90"). In the language asked for.'),
 });
 
 export const ExplainQuery = z.object({

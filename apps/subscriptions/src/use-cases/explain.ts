@@ -110,7 +110,7 @@ export function explainLanguage(lang: ExplainLanguage | undefined, acceptLanguag
 }
 
 /** The plans of the customer's services: replica first, the catalog when missing (ignored when it does not answer). */
-async function plansOf(ctx: SubscriptionsContext, services: ReadonlyArray<{ id: string; planId: string | null }>): Promise<Map<string, PlanTerms>> {
+export async function plansOf(ctx: SubscriptionsContext, services: ReadonlyArray<{ id: string; planId: string | null }>): Promise<Map<string, PlanTerms>> {
   const planIds = [...new Set(services.flatMap((s) => (s.planId ? [s.planId] : [])))];
   const kept = new Map((await ctx.db.knownPlan.findMany({ where: { id: { in: planIds } } })).map((row) => [row.id, planTermsOf(row)]));
   for (const id of planIds) {

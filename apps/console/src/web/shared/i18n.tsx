@@ -86,6 +86,17 @@ const pt = {
   consent_signed_contract: 'Contrato assinado',
   consentReference: 'Referência do consentimento (opcional)',
   explain: 'Por que o cliente não acessa?',
+  demoClock: 'Relógio de demonstração',
+  demoClockHour: '+1 hora',
+  demoClockDay: '+1 dia',
+  demoClockEightDays: '+8 dias',
+  demoClockJobsFailed: 'Falharam: {names}',
+  history: 'Histórico',
+  historyWhen: 'Quando',
+  historyWho: 'Quem',
+  historyWhat: 'O que',
+  historyEmpty: 'Nada registrado ainda.',
+  historyOlder: 'Há registros mais antigos: mostrando os {count} mais recentes.',
   product: 'Código do produto',
   ask: 'Consultar',
   allowed: 'Liberado',
@@ -204,6 +215,17 @@ const en: Messages = {
   consent_signed_contract: 'Signed contract',
   consentReference: 'Consent reference (optional)',
   explain: "Why can't the customer use it?",
+  demoClock: 'Demo clock',
+  demoClockHour: '+1 hour',
+  demoClockDay: '+1 day',
+  demoClockEightDays: '+8 days',
+  demoClockJobsFailed: 'Failed: {names}',
+  history: 'History',
+  historyWhen: 'When',
+  historyWho: 'Who',
+  historyWhat: 'What',
+  historyEmpty: 'Nothing recorded yet.',
+  historyOlder: 'There are older entries: showing the {count} most recent.',
   product: 'Product code',
   ask: 'Ask',
   allowed: 'Allowed',
@@ -250,6 +272,8 @@ export interface I18n {
   money(cents: number): string;
   /** `dd/mm/aaaa` (or the English date). */
   date(iso: string): string;
+  /** `dd/mm/aaaa hh:mm` in São Paulo time (or the English one). */
+  dateTime(iso: string): string;
 }
 
 const I18nContext = createContext<I18n | undefined>(undefined);
@@ -269,6 +293,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
   };
   const moneyFormat = new Intl.NumberFormat(locale, { style: 'currency', currency: 'BRL' });
   const dateFormat = new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'pt-BR', { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: 'America/Sao_Paulo' });
+  const dateTimeFormat = new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'pt-BR', { dateStyle: 'short', timeStyle: 'short', timeZone: 'America/Sao_Paulo' });
   const value: I18n = {
     locale,
     m,
@@ -277,6 +302,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     // Intl puts a no-break space after R$; a plain one reads the same and matches what people type.
     money: (cents) => moneyFormat.format(cents / 100).replace(/\u00a0/g, ' '),
     date: (iso) => dateFormat.format(new Date(/^\d{4}-\d{2}-\d{2}$/.test(iso) ? `${iso}T12:00:00Z` : iso)),
+    dateTime: (iso) => dateTimeFormat.format(new Date(iso)),
   };
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
 }

@@ -4,6 +4,8 @@ import { consoleCall, setCsrfToken } from '../../shared/api.ts';
 export interface Session {
   readonly operator: { readonly id: string; readonly username: string; readonly displayName: string; readonly role: 'admin' | 'operator' | 'support' };
   readonly csrfToken: string;
+  /** The embedded demo clock is on and this operator may move it (admin). */
+  readonly demoClock: boolean;
 }
 
 /** The current session, `null` when logged out. */

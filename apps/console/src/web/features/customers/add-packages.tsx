@@ -50,7 +50,7 @@ export function AddPackages(props: { serviceId: string; customerId: string; plan
         }),
       ),
     onSuccess: async () => {
-      await Promise.all([queries.invalidateQueries({ queryKey: ['service', props.serviceId] }), queries.invalidateQueries({ queryKey: ['customer', props.customerId] })]);
+      await Promise.all([queries.invalidateQueries({ queryKey: ['service', props.serviceId] }), queries.invalidateQueries({ queryKey: ['customer', props.customerId] }), queries.invalidateQueries({ queryKey: ['history', props.customerId] })]);
       props.onDone();
     },
   });

@@ -5,7 +5,7 @@ import { useI18n } from '../../shared/i18n.tsx';
 import { Field, Page, ProblemMessage, problemOf } from '../../shared/ui.tsx';
 import { AddPackages } from './add-packages.tsx';
 
-/** A customer: services with their packages and values (R7), standing, subscribers, explain. */
+/** A customer: services with their packages and values (R7), standing, subscribers, explain, history. */
 export function CustomerPage({ id, canChange }: { id: string; canChange: boolean }) {
   const { t, m, date } = useI18n();
   const customer = useQuery({ queryKey: ['customer', id], queryFn: () => unwrap(subscriptions.GET('/v1/customers/{id}', { params: { path: { id } } })) });
@@ -40,6 +40,7 @@ export function CustomerPage({ id, canChange }: { id: string; canChange: boolean
         <ServiceCard key={service.id} serviceId={service.id} customerId={id} canChange={canChange} />
       ))}
       <Explain customerId={id} />
+      <History customerId={id} />
     </Page>
   );
 }
@@ -51,7 +52,7 @@ function ServiceCard({ serviceId, customerId, canChange }: { serviceId: string; 
   const plans = useQuery({ queryKey: ['plans'], queryFn: () => unwrap(catalog.GET('/v1/plans', { params: { query: { limit: 100 } } })) });
   const detach = useMutation({
     mutationFn: (attachmentId: string) => unwrap(subscriptions.DELETE('/v1/services/{id}/packages/{attachmentId}', { params: { path: { id: serviceId, attachmentId } } })),
-    onSuccess: () => Promise.all([queries.invalidateQueries({ queryKey: ['service', serviceId] }), queries.invalidateQueries({ queryKey: ['customer', customerId] })]),
+    onSuccess: () => Promise.all([queries.invalidateQueries({ queryKey: ['service', serviceId] }), queries.invalidateQueries({ queryKey: ['customer', customerId] }), queries.invalidateQueries({ queryKey: ['history', customerId] })]),
   });
   const [adding, setAdding] = useState(false);
   const s = service.data;
@@ -142,5 +143,45 @@ function Explain({ customerId }: { customerId: string }) {
         </div>
       )}
     </form>
+  );
+}
+
+const HISTORY_PAGE = 50;
+
+/** Who changed what and when, newest first, in the console's language (the service words it). */
+function History({ customerId }: { customerId: string }) {
+  const { t, locale, dateTime } = useI18n();
+  // The language is in the key: switching it asks the service for the words again.
+  const history = useQuery({
+    queryKey: ['history', customerId, locale],
+    queryFn: () => unwrap(subscriptions.GET('/v1/customers/{id}/history', { params: { path: { id: customerId }, query: { limit: HISTORY_PAGE } } })),
+  });
+  return (
+    <section className="card" data-testid="history">
+      <h2>{t('history')}</h2>
+      <ProblemMessage error={history.error} />
+      {history.data && history.data.items.length === 0 && <p>{t('historyEmpty')}</p>}
+      {history.data && history.data.items.length > 0 && (
+        <table>
+          <thead>
+            <tr>
+              <th>{t('historyWhen')}</th>
+              <th>{t('historyWho')}</th>
+              <th>{t('historyWhat')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {history.data.items.map((entry) => (
+              <tr key={entry.id} data-action={entry.action}>
+                <td>{dateTime(entry.at)}</td>
+                <td>{entry.who}</td>
+                <td>{entry.text}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {history.data?.nextCursor && <p>{t('historyOlder', { count: HISTORY_PAGE })}</p>}
+    </section>
   );
 }
