@@ -8,6 +8,7 @@ import { createLogger, type RunningService } from '@sva/service-kit';
 import { provisionDatabase, resolveNats } from '@sva/testing';
 import type { CatalogConfig } from '../../src/config.ts';
 import { migrationsDir } from '../../src/index.ts';
+import { createNeoClient } from '../../src/platform/neo-client.ts';
 import { buildCatalogService, type CatalogService } from '../../src/service.ts';
 
 /** A message the catalog announced on its stream. */
@@ -51,6 +52,11 @@ export interface CatalogHarness {
 export interface HarnessOptions {
   readonly clock?: Clock;
   readonly platformTimeoutMs?: number;
+  /**
+   * The platform client for fuzzing: no retries, and no host reachable but the NEO simulator's (a
+   * fuzzed base URL fails as an unknown host does, at once, and no request leaves the machine).
+   */
+  readonly platformOffline?: boolean;
   readonly secretRotationOverlapMs?: number;
   /** The credentials key ring (default: a random key, no previous ones). */
   readonly credentialsKey?: string;
@@ -58,6 +64,15 @@ export interface HarnessOptions {
   /** Run on this database (another harness's, as a second replica) instead of a fresh one. */
   readonly databaseUrl?: string;
 }
+
+/** A fetch that reaches only `base`'s host and port; any other fails as an unknown host does. */
+const simulatorOnly =
+  (base: string): typeof fetch =>
+  (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    if (url.host === new URL(base).host) return fetch(input, init);
+    return Promise.reject(new TypeError('fetch failed', { cause: Object.assign(new Error(`getaddrinfo ENOTFOUND ${url.hostname}`), { code: 'ENOTFOUND' }) }));
+  };
 
 /**
  * Build the catalog with `buildCatalogService` on a database of its own (`provisionDatabase`) and
@@ -105,6 +120,7 @@ export async function startCatalogHarness(options: HarnessOptions = {}): Promise
     };
     const service = await buildCatalogService(config, {
       ...(nats.url ? {} : { bus }),
+      ...(options.platformOffline ? { platform: (connection) => createNeoClient(connection, { timeoutMs: config.platformTimeoutMs, retries: 0, allowPrivateAddresses: true, fetch: simulatorOnly(simulator.url) }) } : {}),
       ...(options.clock ? { clock: options.clock } : {}),
       logger: createLogger({ name: 'catalog', level: 'debug', destination }),
     });
