@@ -4,7 +4,8 @@
 #
 #   docker build --build-arg APP=catalog -t registry.example.net/sva/catalog:0.1.0 .
 #
-# APP is catalog, subscriptions, billing-status or neo-gateway. The image runs the service with
+# APP is catalog, subscriptions, billing-status, neo-gateway or console (the console's image also
+# holds its built web app in web/ and `node create-admin.mjs`). The image runs the service with
 # `node main.mjs` (node is PID 1 and handles SIGTERM: no shell, no npm) and its migrations with
 # `node migrate.mjs`. It writes nothing outside /tmp, so it runs on a read-only root filesystem.
 
@@ -14,7 +15,7 @@ ARG APP
 WORKDIR /workspace
 ENV CI=true NX_DAEMON=false NX_NO_CLOUD=true
 COPY . .
-RUN test -n "$APP" || { echo "build with --build-arg APP=<catalog|subscriptions|billing-status|neo-gateway>" >&2; exit 1; }
+RUN test -n "$APP" || { echo "build with --build-arg APP=<catalog|subscriptions|billing-status|neo-gateway|console>" >&2; exit 1; }
 RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
 RUN npx tsx tools/build/src/cli.ts "$APP" --out /artefact --no-node-modules
 

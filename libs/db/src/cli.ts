@@ -3,7 +3,7 @@ import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { redactUrl, withDatabaseName } from './connection-url.ts';
-import { findDatabaseVariable } from './database-variable.ts';
+import { appConfigFile, findDatabaseVariable } from './database-variable.ts';
 import { ensureDatabase } from './ensure-database.ts';
 import { DbError } from './errors.ts';
 import { applyMigrations } from './migrate.ts';
@@ -162,7 +162,7 @@ async function check(args: string[], embedded: boolean, context: MigrateCliConte
  * app without such a config (or without `root`), the folder name (`catalog` → `CATALOG_DATABASE_URL`).
  */
 export function appUrlVariable(app: string, root?: string): string {
-  const config = root === undefined ? undefined : path.join(root, 'apps', app, 'src', 'config.ts');
+  const config = root === undefined ? undefined : appConfigFile(root, app);
   if (config !== undefined && existsSync(config)) return findDatabaseVariable(config, app);
   return `${app.replace(/[^A-Za-z0-9]+/g, '_').toUpperCase()}_DATABASE_URL`;
 }

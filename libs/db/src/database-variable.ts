@@ -16,7 +16,13 @@ export function findDatabaseVariable(configFile: string, app: string): string {
   return `${prefixes[0]}_DATABASE_URL`;
 }
 
+/** Where an app declares its configuration: `src/config.ts`, or `src/server/config.ts` (an app with a web part, the console). */
+export function appConfigFile(root: string, app: string): string {
+  const candidates = [path.join(root, 'apps', app, 'src', 'config.ts'), path.join(root, 'apps', app, 'src', 'server', 'config.ts')];
+  return candidates.find((file) => existsSync(file)) ?? candidates[0]!;
+}
+
 /** The database variable of `apps/<app>` under `root` (see {@link findDatabaseVariable}). */
 export function appDatabaseVariable(root: string, app: string): string {
-  return findDatabaseVariable(path.join(root, 'apps', app, 'src', 'config.ts'), app);
+  return findDatabaseVariable(appConfigFile(root, app), app);
 }

@@ -33,4 +33,4 @@ export {
   type MigrationFailureOutcome,
 } from './errors.ts';
 export { pgSqlClient, type SqlClient, type TransactionalClient } from './sql-client.ts';
-export { appDatabaseVariable, findDatabaseVariable } from './database-variable.ts';
+export { appConfigFile, appDatabaseVariable, findDatabaseVariable } from './database-variable.ts';

@@ -1,8 +1,8 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { isBuiltin } from 'node:module';
+import { createRequire, isBuiltin } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { findDatabaseVariable } from '@sva/db';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { appDatabaseVariable } from '@sva/db';
 import * as esbuild from 'esbuild';
 import { type Lockfile, pruneLockfile } from './prune-lockfile.ts';
 
@@ -46,8 +46,13 @@ export interface BuildAppOptions {
 export interface BuiltApp {
   readonly app: string;
   readonly outDir: string;
-  /** Entry points, relative to `outDir`: `main.mjs`, and `migrate.mjs` for services with a database. */
-  readonly entries: { readonly main: string; readonly migrate?: string };
+  /**
+   * Entry points, relative to `outDir`: `main.mjs`, `migrate.mjs` for services with a database,
+   * and any the app's `package.json` names under `svaBuild.entries` (the console's `create-admin.mjs`).
+   */
+  readonly entries: { readonly main: string; readonly migrate?: string } & Readonly<Record<string, string>>;
+  /** The built web app's folder, relative to `outDir` (`web`), for an app with `svaBuild.web`. */
+  readonly web?: string;
   /** The service's database variable (`CATALOG_DATABASE_URL`), when it has a database. */
   readonly databaseVariable?: string;
   /** Runtime dependencies written to the artefact's `package.json`, at their locked versions (the externals it imports). */
@@ -88,17 +93,21 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
   if (root === outDir || root.startsWith(`${outDir}${path.sep}`) || outDir === appDir) {
     throw new BuildError(`refusing to empty ${outDir}: it holds the workspace`);
   }
-  const appPackage = JSON.parse(readFileSync(path.join(appDir, 'package.json'), 'utf8')) as { name: string; version: string };
+  const appPackage = JSON.parse(readFileSync(path.join(appDir, 'package.json'), 'utf8')) as AppPackage;
+  const extraEntries = Object.fromEntries(Object.entries(appPackage.svaBuild?.entries ?? {}).map(([name, source]) => [name, path.join(appDir, source)]));
+  for (const [name, source] of Object.entries(extraEntries)) {
+    if (!/^[a-z][a-z0-9-]*$/.test(name) || name === 'main' || name === 'migrate' || !existsSync(source)) throw new BuildError(`apps/${options.app}: svaBuild.entries.${name} is not a source file or a usable name`);
+  }
   const migrationsDir = path.join(appDir, 'prisma', 'migrations');
   const hasMigrations = existsSync(migrationsDir);
-  const databaseVariable = hasMigrations ? findDatabaseVariable(path.join(appDir, 'src', 'config.ts'), options.app) : undefined;
+  const databaseVariable = hasMigrations ? appDatabaseVariable(root, options.app) : undefined;
 
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
 
   const result = await esbuild.build({
     absWorkingDir: root,
-    entryPoints: { main: mainSource, ...(hasMigrations ? { migrate: migrateEntry } : {}) },
+    entryPoints: { main: mainSource, ...(hasMigrations ? { migrate: migrateEntry } : {}), ...extraEntries },
     outdir: outDir,
     bundle: true,
     platform: 'node',
@@ -127,6 +136,8 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
   const used = assertExternalsAllowed(result.metafile, outDir);
 
   if (hasMigrations) cpSync(migrationsDir, path.join(outDir, 'prisma', 'migrations'), { recursive: true });
+  const web = appPackage.svaBuild?.web;
+  if (web !== undefined) await buildWeb(path.join(appDir, web), path.join(outDir, 'web'));
 
   const lock = JSON.parse(readFileSync(path.join(root, 'package-lock.json'), 'utf8')) as Lockfile;
   const pruned = pruneLockfile(lock, used, { name: appPackage.name, version: appPackage.version });
@@ -153,7 +164,8 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
   return {
     app: options.app,
     outDir,
-    entries: { main: 'main.mjs', ...(hasMigrations ? { migrate: 'migrate.mjs' } : {}) },
+    entries: { main: 'main.mjs', ...(hasMigrations ? { migrate: 'migrate.mjs' } : {}), ...Object.fromEntries(Object.keys(extraEntries).map((name) => [name, `${name}.mjs`])) },
+    ...(web !== undefined ? { web: 'web' } : {}),
     ...(databaseVariable ? { databaseVariable } : {}),
     dependencies: pruned.dependencies,
     files: files.sort((a, b) => a.path.localeCompare(b.path)),
@@ -183,6 +195,22 @@ function assertExternalsAllowed(metafile: esbuild.Metafile, outDir: string): str
     throw new BuildError(`the bundle in ${outDir} would need packages it does not ship:\n  ${problems.join('\n  ')}`);
   }
   return [...used].sort();
+}
+
+/** What the build reads from an app's `package.json`. */
+interface AppPackage {
+  readonly name: string;
+  readonly version: string;
+  /** Beyond `src/main.ts`: more entry points (`name` → source), and a Vite config whose web app goes to `web/`. */
+  readonly svaBuild?: { readonly entries?: Readonly<Record<string, string>>; readonly web?: string };
+}
+
+/** Build an app's web part with its Vite config into `outDir` (static files its server serves), with the app's own Vite. */
+async function buildWeb(configFile: string, outDir: string): Promise<void> {
+  if (!existsSync(configFile)) throw new BuildError(`no Vite config at ${configFile}`);
+  const vite = createRequire(configFile).resolve('vite');
+  const { build } = (await import(pathToFileURL(vite).href)) as { build(config: { configFile: string; logLevel: 'warn'; build: { outDir: string; emptyOutDir: boolean } }): Promise<unknown> };
+  await build({ configFile, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
 }
 
 /** Copy one installed package without its nested `node_modules` (those are pruned entries of their own). */

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,5 +44,21 @@ describe('buildApp', () => {
   it('when the output folder would be the workspace or one of its parents, then it refuses to empty it', async () => {
     await expect(buildApp({ root, app: 'catalog', outDir: root })).rejects.toThrow(/refusing to empty/);
     await expect(buildApp({ root, app: 'catalog', outDir: path.dirname(root) })).rejects.toThrow(/refusing to empty/);
+  });
+
+  it('when the console is built, then the artefact holds its server, migrations, the create-admin command and the built web app', { timeout: 120_000 }, async () => {
+    const outDir = mkdtempSync(path.join(os.tmpdir(), 'sva-console-'));
+    try {
+      const built = await buildApp({ root, app: 'console', outDir, nodeModules: 'none' });
+      expect(built.entries).toEqual({ main: 'main.mjs', migrate: 'migrate.mjs', 'create-admin': 'create-admin.mjs' });
+      expect(built.databaseVariable).toBe('CONSOLE_DATABASE_URL');
+      expect(built.web).toBe('web');
+      expect(readFileSync(path.join(outDir, 'web', 'index.html'), 'utf8')).toContain('lang="pt-BR"');
+      for (const entry of Object.values(built.entries)) expect(existsSync(path.join(outDir, entry))).toBe(true);
+      // The services' documents the console's role table is built from travel inside the bundle.
+      expect(existsSync(path.join(outDir, 'api'))).toBe(false);
+    } finally {
+      rmSync(outDir, { recursive: true, force: true });
+    }
   });
 });

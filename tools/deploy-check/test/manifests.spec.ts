@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig as loadBillingConfig } from '@sva/billing-status';
-import { findDatabaseVariable } from '@sva/build';
+import { appDatabaseVariable } from '@sva/db';
 import { loadConfig as loadCatalogConfig } from '@sva/catalog';
+import { loadConfig as loadConsoleConfig } from '@sva/console';
 import { loadConfig as loadGatewayConfig } from '@sva/neo-gateway';
 import { loadConfig as loadSubscriptionsConfig } from '@sva/subscriptions';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -24,18 +25,19 @@ const root = fileURLToPath(new URL('../../../', import.meta.url));
 const deployDir = path.join(root, 'deploy');
 const kubectl = await kubectlAvailable();
 const environments = ['dev', 'prod'] as const;
-const services = ['catalog', 'subscriptions', 'billing-status', 'neo-gateway'] as const;
+const services = ['catalog', 'subscriptions', 'billing-status', 'neo-gateway', 'console'] as const;
 const loaders: Record<(typeof services)[number], (env: NodeJS.ProcessEnv) => unknown> = {
   catalog: loadCatalogConfig,
   subscriptions: loadSubscriptionsConfig,
   'billing-status': loadBillingConfig,
   'neo-gateway': loadGatewayConfig,
+  console: loadConsoleConfig,
 };
 
 /** Plausible values for the Secret keys the manifests reference (the cluster holds the real ones). */
 function fakeSecret({ key }: SecretReference): string {
   if (key.endsWith('DATABASE_URL')) return 'postgres://svc:pw@sva-pg-rw.postgres.svc:5432/svc?sslmode=verify-full&sslrootcert=/etc/sva/postgres-ca/ca.crt';
-  if (key.endsWith('API_KEYS')) return 'an-operator-api-key-of-32-characters-x';
+  if (key.endsWith('API_KEYS') || key.endsWith('SERVICE_API_KEY')) return 'an-operator-api-key-of-32-characters-x';
   return 'a-secret-of-at-least-thirty-two-characters-long';
 }
 
@@ -82,24 +84,47 @@ describe.skipIf(!kubectl.available)(`Kubernetes manifests (deploy/)${kubectl.ava
     expect(new Set(environment(env).map((o) => o.metadata.namespace))).toEqual(new Set([env === 'prod' ? 'sva' : 'sva-dev']));
   });
 
-  it.each(environments)('when the %s overlay is rendered, then only the gateway is reachable from outside, through an Ingress with TLS', (env) => {
+  it.each(environments)('when the %s overlay is rendered, then only the gateway and the console are reachable from outside, each through an Ingress with TLS', (env) => {
     const objects = rendered.get(`overlays/${env}`)!;
     const ingresses = byKind(objects, 'Ingress');
-    expect(ingresses.map((i) => i.metadata.name)).toEqual(['neo-gateway']);
-    const backends = JSON.stringify(at(ingresses[0], 'spec.rules')).match(/"service":\{"name":"([^"]+)"/g);
-    expect(backends).toEqual(['"service":{"name":"neo-gateway"']);
-    expect(at(ingresses[0], 'spec.tls')).toEqual([expect.objectContaining({ secretName: 'neo-gateway-tls' })]);
+    expect(ingresses.map((i) => i.metadata.name).sort()).toEqual(['console', 'neo-gateway']);
+    for (const ingress of ingresses) {
+      const backends = JSON.stringify(at(ingress, 'spec.rules')).match(/"service":\{"name":"([^"]+)"/g);
+      expect(backends).toEqual([`"service":{"name":"${ingress.metadata.name}"`]);
+      expect(at(ingress, 'spec.tls')).toEqual([expect.objectContaining({ secretName: ingress.metadata.name === 'console' ? 'console-tls' : 'neo-gateway-tls' })]);
+    }
+    // The gateway's Ingress serves only the callbacks.
+    expect(JSON.stringify(at(named(objects, 'Ingress', 'neo-gateway')!, 'spec.rules'))).toContain('"path":"/v1/callback/"');
     expect(byKind(objects, 'Service').every((s) => (at(s, 'spec.type') ?? 'ClusterIP') === 'ClusterIP')).toBe(true);
-    // Ingress from another namespace's controller is allowed to the gateway's pods only.
+    // Ingress from another namespace's controller is allowed to the gateway's and the console's pods only.
     const fromIngressController = byKind(objects, 'NetworkPolicy').filter((p) => JSON.stringify(at(p, 'spec.ingress') ?? []).includes('ingress-nginx'));
-    expect(fromIngressController.map((p) => at(p, 'spec.podSelector'))).toEqual([{ matchLabels: { 'app.kubernetes.io/name': 'neo-gateway' } }]);
+    expect(fromIngressController.map((p) => JSON.stringify(at(p, 'spec.podSelector'))).sort()).toEqual([
+      JSON.stringify({ matchLabels: { 'app.kubernetes.io/name': 'console' } }),
+      JSON.stringify({ matchLabels: { 'app.kubernetes.io/name': 'neo-gateway' } }),
+    ]);
+  });
+
+  it.each(environments)('when the %s overlay is rendered, then the console may call the three operator APIs and nothing else of the services', (env) => {
+    const objects = rendered.get(`overlays/${env}`)!;
+    const console_ = named(objects, 'Deployment', 'console')!;
+    expect(podLabels(console_)).toMatchObject({ 'sva.io/operator-api-client': 'true', 'sva.io/postgres-client': 'true' });
+    expect(podLabels(console_)['sva.io/nats-client']).toBeUndefined();
+    const egress = byKind(objects, 'NetworkPolicy').filter((p) => JSON.stringify(at(p, 'spec.podSelector')) === JSON.stringify({ matchLabels: { 'app.kubernetes.io/name': 'console' } }) && at(p, 'spec.egress'));
+    expect(egress.map((p) => p.metadata.name)).toEqual(['console-to-operator-apis']);
+    expect(JSON.stringify(at(egress[0]!, 'spec.egress'))).toContain('"values":["catalog","subscriptions","billing-status"]');
+    // The operator APIs admit it by its label; the gateway does not (it only takes the ingress).
+    const operatorApis = named(objects, 'NetworkPolicy', 'operator-apis-from-clients')!;
+    expect(JSON.stringify(at(operatorApis, 'spec.ingress'))).toContain('"sva.io/operator-api-client":"true"');
+    // In Kubernetes the first admin comes from the one-time command, never from a start that logs a password.
+    const { env: variables } = containerEnvironment(console_, 'console', objects, fakeSecret);
+    expect(variables['CONSOLE_CREATE_FIRST_ADMIN']).toBe('false');
   });
 
   it.each(environments)('when the %s environment is rendered, then only the services with a database and their migration Jobs may reach PostgreSQL, and only the services NATS', (env) => {
     const workloads = environment(env).filter((o) => o.kind === 'Deployment' || o.kind === 'Job');
     const postgresClients = workloads.filter((w) => podLabels(w)['sva.io/postgres-client'] === 'true').map((w) => w.metadata.name).sort();
     const natsClients = workloads.filter((w) => podLabels(w)['sva.io/nats-client'] === 'true').map((w) => w.metadata.name).sort();
-    expect(postgresClients).toEqual(['billing-status', 'billing-status-migrate', 'catalog', 'catalog-migrate', 'subscriptions', 'subscriptions-migrate']);
+    expect(postgresClients).toEqual(['billing-status', 'billing-status-migrate', 'catalog', 'catalog-migrate', 'console', 'console-migrate', 'subscriptions', 'subscriptions-migrate']);
     expect(natsClients).toEqual(['billing-status', 'catalog', 'neo-gateway', 'subscriptions']);
     const policies = byKind(environment(env), 'NetworkPolicy');
     const toPort = (port: number) => policies.filter((p) => JSON.stringify(at(p, 'spec.egress') ?? []).includes(`"port":${port}`));
@@ -120,7 +145,7 @@ describe.skipIf(!kubectl.available)(`Kubernetes manifests (deploy/)${kubectl.ava
   it.each(environments)('when the %s migration Jobs are rendered, then each runs migrate.mjs from the same image as its service, with the database variable that service reads', (env) => {
     const services = rendered.get(`overlays/${env}`)!;
     const jobs = byKind(rendered.get(`overlays/${env}/migrate`)!, 'Job');
-    expect(jobs.map((j) => j.metadata.name).sort()).toEqual(['billing-status-migrate', 'catalog-migrate', 'subscriptions-migrate']);
+    expect(jobs.map((j) => j.metadata.name).sort()).toEqual(['billing-status-migrate', 'catalog-migrate', 'console-migrate', 'subscriptions-migrate']);
     for (const job of jobs) {
       const app = job.metadata.name.replace(/-migrate$/, '');
       const [container] = at(job, 'spec.template.spec.containers') as Array<{ image: string; command: string[] }>;
@@ -128,7 +153,7 @@ describe.skipIf(!kubectl.available)(`Kubernetes manifests (deploy/)${kubectl.ava
       expect(container!.image).toBe(serviceContainer!.image);
       expect(container!.command).toEqual(['node', 'migrate.mjs']);
       const { env: variables } = containerEnvironment(job, 'migrate', services, fakeSecret);
-      expect(Object.keys(variables)).toContain(findDatabaseVariable(path.join(root, 'apps', app, 'src', 'config.ts'), app));
+      expect(Object.keys(variables)).toContain(appDatabaseVariable(root, app));
       // Job pods must not be picked up by the service's Service, PodDisruptionBudget or autoscaler.
       expect(podLabels(job)['app.kubernetes.io/name']).not.toBe(app);
     }

@@ -32,6 +32,12 @@ export interface ConsoleConfig extends Omit<BaseConfig, 'bus'> {
   /** Trust `X-Forwarded-*` from the ingress. */
   readonly trustProxy: boolean;
   /**
+   * With no account yet, create `admin` at start and print its password once (default true: the
+   * embedded system). Kubernetes turns it off and runs `node create-admin.mjs` once instead, so no
+   * password reaches the pods' logs.
+   */
+  readonly createFirstAdmin: boolean;
+  /**
    * The embedded system's demo clock (`npm start -- --demo-clock` sets `CONSOLE_DEMO_CLOCK_URL`):
    * forwarded under `/api/demo-clock/…` for admins only. Absent (always in production), nothing is forwarded there.
    */
@@ -46,6 +52,7 @@ export const consoleDefaults = {
   loginFailuresPerMinute: 20,
   secureCookies: 'auto',
   trustProxy: false,
+  createFirstAdmin: true,
 } as const satisfies Partial<ConsoleConfig>;
 
 const d = consoleDefaults;
@@ -61,6 +68,7 @@ const Env = z.object({
   CONSOLE_ABSOLUTE_TIMEOUT_HOURS: z.coerce.number().int().min(1).max(7 * 24).default(d.absoluteTimeoutMs / 3_600_000),
   CONSOLE_SECURE_COOKIES: z.enum(['auto', 'always', 'never']).default(d.secureCookies),
   CONSOLE_TRUST_PROXY: env.bool(d.trustProxy),
+  CONSOLE_CREATE_FIRST_ADMIN: env.bool(d.createFirstAdmin),
   CONSOLE_DEMO_CLOCK_URL: z.url().optional(),
 });
 
@@ -80,6 +88,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): ConsoleConf
     absoluteTimeoutMs: e.CONSOLE_ABSOLUTE_TIMEOUT_HOURS * 3_600_000,
     secureCookies: e.CONSOLE_SECURE_COOKIES,
     trustProxy: e.CONSOLE_TRUST_PROXY,
+    createFirstAdmin: e.CONSOLE_CREATE_FIRST_ADMIN,
     ...(e.CONSOLE_DEMO_CLOCK_URL ? { demoClockUrl: e.CONSOLE_DEMO_CLOCK_URL } : {}),
   };
 }

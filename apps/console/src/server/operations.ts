@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import billingDocument from '../api/billing.openapi.json' with { type: 'json' };
+import catalogDocument from '../api/catalog.openapi.json' with { type: 'json' };
+import subscriptionsDocument from '../api/subscriptions.openapi.json' with { type: 'json' };
 import { SERVICES, type ServiceName } from './config.ts';
 import type { Role } from './roles.ts';
 
@@ -32,15 +34,18 @@ export const OPERATOR_CHANGES: Readonly<Record<ServiceName, readonly string[]>> 
 
 const READ = new Set(['GET', 'HEAD']);
 
-/** Where the console keeps each service's OpenAPI document (the clients are generated from them). */
-export const documentFile = (service: ServiceName) => new URL(`../api/${service}.openapi.json`, import.meta.url).pathname;
+/**
+ * Each service's OpenAPI document as the console keeps it (`src/api`, the clients are generated
+ * from them), imported so that the production bundle carries them.
+ */
+const documents: Readonly<Record<ServiceName, unknown>> = { catalog: catalogDocument, subscriptions: subscriptionsDocument, billing: billingDocument };
 
 /**
  * The allow-list: every `/v1` operation of the services' documents, with the roles that may call
  * it. Reads are open to every role; changes per {@link OPERATOR_CHANGES}, else admin only. A call
  * that matches no documented operation is not forwarded.
  */
-export function loadOperations(read: (service: ServiceName) => unknown = (s) => JSON.parse(readFileSync(documentFile(s), 'utf8'))): OperationTable {
+export function loadOperations(read: (service: ServiceName) => unknown = (s) => documents[s]): OperationTable {
   const operations: Array<Operation & { pattern: RegExp }> = [];
   for (const service of SERVICES) {
     const document = read(service) as { paths?: Record<string, Record<string, { operationId?: string }>> };

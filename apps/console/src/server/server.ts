@@ -32,13 +32,13 @@ export interface BuiltConsole extends Service {
 
 /**
  * Build the console's server: accounts and sessions in its own database, the forwarder to the
- * services, and the built web app. With no account yet, creates `admin` (see `firstAdminPassword`).
+ * services, and the built web app. With no account yet and `createFirstAdmin`, creates `admin` (see `firstAdminPassword`).
  */
 export async function buildConsoleServer(config: ConsoleConfig, deps: ConsoleDependencies = {}): Promise<BuiltConsole> {
   const logger = deps.logger ?? createLogger({ name: 'console', level: config.logLevel });
   const db = createPrismaClient(PrismaClient, { url: config.database.url, poolMax: config.database.poolMax });
   const ctx: ConsoleContext = { db, clock: deps.clock ?? systemClock, config, operations: loadOperations(), fetch: deps.fetch ?? fetch };
-  const firstAdminPassword = await ensureFirstAdmin(ctx, deps.firstAdminPassword);
+  const firstAdminPassword = config.createFirstAdmin ? await ensureFirstAdmin(ctx, deps.firstAdminPassword) : undefined;
 
   const { app, lifecycle } = createHttpApp({
     name: 'console',
