@@ -109,7 +109,7 @@ export function buildFinancialSimulatorService(options: FinancialSimulatorServic
       summary: 'Report an invoice paid (a paid fact to billing-status)',
       description: 'paidOn defaults to today in the provider\'s time zone (on the demo clock under npm start -- --demo-clock). An invoice already paid is not paid again (sent: false).',
       params: z.object({ invoiceId: InvoiceId }),
-      body: z.object({ paidOn: CalendarDate.optional().describe('YYYY-MM-DD') }).strict().optional(),
+      body: z.object({ paidOn: CalendarDate.optional().describe('YYYY-MM-DD') }).strict().nullish(),
       response: { 200: PaymentResource },
     },
   }, async (request) => simulator.pay(request.params.invoiceId, request.body?.paidOn));
