@@ -94,7 +94,7 @@ export function demoCurls(): string {
  * The demo's values as a file the shell can source (`source .data/demo.env`), so the README's
  * curls run as written. It holds the operator API key and the callback secret: written 0600.
  */
-export function demoEnvFile(demo: DemoData, urls: { catalog: string; subscriptions: string; billing: string; gateway: string; demoClock?: string }, apiKey: string): string {
+export function demoEnvFile(demo: DemoData, urls: { catalog: string; subscriptions: string; billing: string; gateway: string; demoClock?: string; financial?: string }, apiKey: string): string {
   const values: Record<string, string> = {
     API_KEY: apiKey,
     CATALOG_URL: urls.catalog,
@@ -102,6 +102,7 @@ export function demoEnvFile(demo: DemoData, urls: { catalog: string; subscriptio
     BILLING_URL: urls.billing,
     GATEWAY_URL: urls.gateway,
     ...(urls.demoClock ? { DEMO_CLOCK_URL: urls.demoClock } : {}),
+    ...(urls.financial ? { FINANCIAL_URL: urls.financial } : {}),
     CALLBACK_URL: demo.callbackUrl,
     INTEGRATION_ID: demo.integrationId,
     PACKAGE_ID: demo.packageId,

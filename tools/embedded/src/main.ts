@@ -5,6 +5,7 @@
  *   folder (`.data/` by default, `SVA_DATA_DIR` to change), unless `<SERVICE>_DATABASE_URL` is set.
  * - The services share an in-process bus, unless `NATS_URL` is set.
  * - A NEO simulator serves the platform's product API, unless `NEO_BASE_URL` is set.
+ * - A financial-module simulator closes months and invoices them (`npm run financial`).
  * - Secrets are generated on the first run and kept in the data folder.
  * - The demo (a NEO integration, a package, a customer) is seeded on the first run or with `--seed`.
  */
@@ -98,6 +99,7 @@ async function main(): Promise<void> {
     ...(demoClock ? { demoClock } : {}),
     // The in-process bus starts empty: rebuild its copy of integrations and entitlements from the databases.
     republishOnStart: !config.NATS_URL,
+    financialSimulator: true,
   });
   stops.unshift(() => system.stop());
 
@@ -129,6 +131,7 @@ async function main(): Promise<void> {
       `  billing-status ${system.urls.billing}`,
       `  neo-gateway    ${system.urls.gateway}`,
       ...(system.urls.demoClock ? [`  demo clock     ${system.urls.demoClock}   (POST /v1/demo-clock/advance {"days":1}; time-driven jobs run at once)`] : []),
+      ...(system.urls.financial ? [`  financial      ${system.urls.financial}   (simulator: npm run financial -- close-and-invoice YYYY-MM; pay <invoiceId>)`] : []),
       `  NEO platform   ${neo.baseUrl}${config.NEO_BASE_URL ? '' : ' (simulator)'}`,
       `  bus            ${config.NATS_URL ? `NATS ${config.NATS_URL}` : 'in-process'}`,
       `  data           ${dataDir}`,

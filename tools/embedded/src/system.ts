@@ -1,6 +1,7 @@
 import { buildBillingService, loadConfig as loadBillingConfig } from '@sva/billing-status';
 import type { Bus } from '@sva/bus';
 import { buildCatalogService, loadConfig as loadCatalogConfig } from '@sva/catalog';
+import { buildFinancialSimulatorService } from '@sva/financial-simulator';
 import type { Clock } from '@sva/kernel';
 import { buildGatewayService, loadConfig as loadGatewayConfig } from '@sva/neo-gateway';
 import { createLogger, env as envVar, parseEnv, type RunningService } from '@sva/service-kit';
@@ -24,7 +25,7 @@ export interface EmbeddedDatabase {
   readonly poolMax?: number;
 }
 
-export type ServicePorts = { readonly catalog: number; readonly subscriptions: number; readonly billing: number; readonly gateway: number; readonly demoClock?: number };
+export type ServicePorts = { readonly catalog: number; readonly subscriptions: number; readonly billing: number; readonly gateway: number; readonly demoClock?: number; readonly financial?: number };
 
 export interface SystemOptions {
   /** One bus shared by the four services (the caller closes it). */
@@ -53,17 +54,29 @@ export interface SystemOptions {
   readonly trialSweepIntervalMs?: number;
   /** Rebuild the bus's copy of integrations and entitlements from the databases at start (needed with a fresh in-process bus). */
   readonly republishOnStart?: boolean;
+  /**
+   * Also start the financial-module simulator (`@sva/financial-simulator`: close a month and
+   * invoice it, pay invoices) on `FINANCIAL_SIMULATOR_PORT`, on the services' clock, with
+   * `FINANCIAL_DUE_DAYS` (default 10). `npm start` does.
+   */
+  readonly financialSimulator?: boolean;
 }
 
 export interface RunningSystem {
-  readonly urls: { readonly catalog: string; readonly subscriptions: string; readonly billing: string; readonly gateway: string; readonly demoClock?: string };
+  readonly urls: { readonly catalog: string; readonly subscriptions: string; readonly billing: string; readonly gateway: string; readonly demoClock?: string; readonly financial?: string };
   stop(): Promise<void>;
 }
 
 /** The variable naming each service's port (a taken port is reported with it). */
-export const PORT_VARIABLES = { catalog: 'CATALOG_PORT', subscriptions: 'SUBSCRIPTIONS_PORT', billing: 'BILLING_PORT', gateway: 'GATEWAY_PORT', demoClock: 'DEMO_CLOCK_PORT' } as const;
+export const PORT_VARIABLES = { catalog: 'CATALOG_PORT', subscriptions: 'SUBSCRIPTIONS_PORT', billing: 'BILLING_PORT', gateway: 'GATEWAY_PORT', demoClock: 'DEMO_CLOCK_PORT', financial: 'FINANCIAL_SIMULATOR_PORT' } as const;
 
 const DemoClockEnv = z.object({ DEMO_CLOCK_PORT: envVar.port(3005), DEMO_CLOCK_HOST: z.string().optional() });
+const FinancialEnv = z.object({
+  FINANCIAL_SIMULATOR_PORT: envVar.port(3011),
+  FINANCIAL_SIMULATOR_HOST: z.string().optional(),
+  /** Days after a competência's last day its invoices are due. */
+  FINANCIAL_DUE_DAYS: z.coerce.number().int().min(0).max(366).default(10),
+});
 
 /**
  * Defaults the embedded mode puts under the environment (a variable that is set wins): the
@@ -173,8 +186,24 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       });
       demoClockUrl = { demoClock: (await start('demoClock', service)).url };
     }
+    let financialUrl: { financial?: string } = {};
+    if (options.financialSimulator) {
+      const financialEnv = parseEnv(FinancialEnv, env);
+      const service = buildFinancialSimulatorService({
+        urls: { subscriptions: subscriptions.url, billing: billing.url },
+        apiKey: options.secrets.apiKey,
+        apiKeys: withOurKey(billingConfig.apiKeys),
+        host: financialEnv.FINANCIAL_SIMULATOR_HOST ?? billingConfig.http.host,
+        port: financialEnv.FINANCIAL_SIMULATOR_PORT,
+        dueDays: financialEnv.FINANCIAL_DUE_DAYS,
+        ...(subscriptionsConfig.timeZone ? { timeZone: subscriptionsConfig.timeZone } : {}),
+        ...(sharedClock ? { clock: sharedClock } : {}),
+        logger: logger('financial-simulator'),
+      });
+      financialUrl = { financial: (await start('financial', service)).url };
+    }
     return {
-      urls: { catalog: catalog.url, subscriptions: subscriptions.url, billing: billing.url, gateway: gateway.url, ...demoClockUrl },
+      urls: { catalog: catalog.url, subscriptions: subscriptions.url, billing: billing.url, gateway: gateway.url, ...demoClockUrl, ...financialUrl },
       stop: () => stopAll(started),
     };
   } catch (error) {

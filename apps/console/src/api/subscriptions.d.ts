@@ -313,6 +313,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/billing/reports/unconsented": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Billable lines without consent (R19): charges that trace to no agreement
+         * @description The billable lines of a competência (open: a preview; closed: final) whose attachment carries no consent: paid packages attached before consent was recorded. Mandatory plan packages take the plan contract's consent and are never listed; free and not-billable lines neither. Same line shape, order and paging as GET /v1/billing/lines. What to do with each: record the customer's consent, or credit the charge.
+         */
+        get: operations["getBillingReportsUnconsented"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/billing/periods/{period}": {
         parameters: {
             query?: never;
@@ -1541,6 +1561,90 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        items: {
+                            /** Format: uuid */
+                            id: string;
+                            period: string;
+                            /** @enum {string} */
+                            kind: "charge" | "adjustment";
+                            /** Format: uuid */
+                            customerId: string;
+                            customerCode: string | null;
+                            /** Format: uuid */
+                            serviceId: string;
+                            /** Format: uuid */
+                            attachmentId: string;
+                            /** Format: uuid */
+                            packageId: string;
+                            packageDescription: string;
+                            packageVersion: number | null;
+                            integrationProducts: {
+                                /** Format: uuid */
+                                integrationId: string;
+                                productCodes: string[];
+                            }[];
+                            /** Format: date */
+                            periodStart: string;
+                            /** Format: date */
+                            periodEnd: string;
+                            days: number;
+                            daysInPeriod: number;
+                            unitPriceCents: number;
+                            amountCents: number;
+                            billable: boolean;
+                            notBillableReason: ("trial" | "zero_value" | "suspended_request" | "suspended_debt") | null;
+                            fiscalItems: {
+                                kind: string;
+                                serviceCode: string;
+                                amountCents: number;
+                            }[];
+                            consent: {
+                                /** @enum {string} */
+                                source: "customer" | "plan_contract";
+                                channel: ("in_person" | "phone" | "app" | "signed_contract") | null;
+                                /** Format: date-time */
+                                at: string;
+                                by: string | null;
+                                reference: string | null;
+                            } | null;
+                            correctsLineId: string | null;
+                            correctsPeriod: string | null;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getBillingReportsUnconsented: {
+        parameters: {
+            query: {
+                /** @description Competência: a calendar month in the provider's time zone, YYYY-MM */
+                period: string;
+                customerId?: string;
+                /** @description The `nextCursor` of the previous page */
+                cursor?: string;
+                /** @description Lines per page (1–1000, default 100) */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        period: string;
                         items: {
                             /** Format: uuid */
                             id: string;

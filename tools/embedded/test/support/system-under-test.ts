@@ -38,7 +38,7 @@ export interface SystemUnderTest {
  * provides them (CI does), else on the embedded equivalents; each run gets its own databases and
  * bus prefix. `options` adds what a test needs (a fixed clock, faster schedulers).
  */
-export async function startSystemUnderTest(label: string, options: Pick<SystemOptions, 'clock' | 'demoClock' | 'trialSweepIntervalMs' | 'billingSchedulerIntervalMs' | 'env' | 'ports'> = {}): Promise<SystemUnderTest> {
+export async function startSystemUnderTest(label: string, options: Pick<SystemOptions, 'clock' | 'demoClock' | 'trialSweepIntervalMs' | 'billingSchedulerIntervalMs' | 'env' | 'ports' | 'financialSimulator'> = {}): Promise<SystemUnderTest> {
   const apiKey = randomBytes(32).toString('base64url');
   const cleanups: Array<() => Promise<unknown>> = [];
   const stop = async () => {
@@ -63,7 +63,7 @@ export async function startSystemUnderTest(label: string, options: Pick<SystemOp
       databases: { catalog, subscriptions, billing },
       secrets: { apiKey, loginHashKey: randomBytes(32).toString('base64url'), credentialsKey: randomBytes(32).toString('base64url') },
       ...options,
-      ports: options.ports ?? { catalog: 0, subscriptions: 0, billing: 0, gateway: 0, demoClock: 0 },
+      ports: options.ports ?? { catalog: 0, subscriptions: 0, billing: 0, gateway: 0, demoClock: 0, financial: 0 },
     };
     let system: RunningSystem | undefined = await startSystem(systemOptions);
     cleanups.unshift(async () => system?.stop());

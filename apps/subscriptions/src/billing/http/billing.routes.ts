@@ -25,6 +25,8 @@ const LinesQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1_000).default(100).describe('Lines per page (1–1000, default 100)'),
 });
 
+const UnconsentedQuery = LinesQuery.pick({ period: true, customerId: true, cursor: true, limit: true });
+
 const PeriodResource = z.object({
   period: z.string(),
   status: z.enum(['open', 'closed']).describe('open: the lines are a preview that follows the data; closed: final (R20)'),
@@ -54,6 +56,21 @@ export function billingRoutes(app: HttpApp, ctx: SubscriptionsContext, settings:
     const { period, cursor, limit, ...filter } = request.query;
     const page = await pageOfLines(ctx.db, settings, period, filter, limit, decodeCursor(cursor, LineCursor));
     return { items: page.items.map(toV1), nextCursor: page.next ? encodeCursor(page.next) : null };
+  });
+
+  app.get('/v1/billing/reports/unconsented', {
+    schema: {
+      tags,
+      summary: 'Billable lines without consent (R19): charges that trace to no agreement',
+      description:
+        'The billable lines of a competência (open: a preview; closed: final) whose attachment carries no consent: paid packages attached before consent was recorded. Mandatory plan packages take the plan contract\'s consent and are never listed; free and not-billable lines neither. Same line shape, order and paging as GET /v1/billing/lines. What to do with each: record the customer\'s consent, or credit the charge.',
+      querystring: UnconsentedQuery,
+      response: { 200: z.object({ period: z.string(), items: z.array(BillingLineV1), nextCursor: z.string().nullable() }) },
+    },
+  }, async (request) => {
+    const { period, cursor, limit, customerId } = request.query;
+    const page = await pageOfLines(ctx.db, settings, period, { customerId, consentMissing: true }, limit, decodeCursor(cursor, LineCursor));
+    return { period, items: page.items.map(toV1), nextCursor: page.next ? encodeCursor(page.next) : null };
   });
 
   app.get('/v1/billing/periods/:period', {

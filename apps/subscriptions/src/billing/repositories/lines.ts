@@ -1,6 +1,6 @@
 import type { SubscriptionsDb, Tx } from '../../context.ts';
 import type { BillingLine, Consent, FiscalItem, IntegrationProducts, LineKind, NotBillableReason } from '../domain/billing-lines.ts';
-import type { Prisma } from '../../generated/prisma/client.ts';
+import { Prisma } from '../../generated/prisma/client.ts';
 
 type Db = SubscriptionsDb | Tx;
 
@@ -31,7 +31,7 @@ export function fromLineRow(row: LineRow): BillingLine {
 export async function* closedLines(
   db: Db,
   period: string,
-  filter: { customerId?: string | undefined; serviceId?: string | undefined; billable?: boolean | undefined },
+  filter: { customerId?: string | undefined; serviceId?: string | undefined; billable?: boolean | undefined; consentMissing?: boolean | undefined },
   cursor?: { customerId: string; id: string },
 ): AsyncGenerator<BillingLine> {
   let after = cursor;
@@ -42,6 +42,8 @@ export async function* closedLines(
         ...(filter.customerId ? { customerId: filter.customerId } : {}),
         ...(filter.serviceId ? { serviceId: filter.serviceId } : {}),
         ...(filter.billable !== undefined ? { billable: filter.billable } : {}),
+        // R19 report: billable lines stored without a consent.
+        ...(filter.consentMissing ? { billable: true, consent: { equals: Prisma.AnyNull } } : {}),
         ...(after ? { OR: [{ customerId: { gt: after.customerId } }, { customerId: after.customerId, id: { gt: after.id } }] } : {}),
       },
       orderBy: [{ customerId: 'asc' }, { id: 'asc' }],

@@ -18,6 +18,15 @@ const CUSTOMER_BATCH = 500;
 
 export interface LineFilter extends FactsFilter {
   readonly billable?: boolean | undefined;
+  /** R19 report: only billable lines without a consent (attachments made before consent was recorded). */
+  readonly consentMissing?: boolean | undefined;
+}
+
+/** Whether a line passes the filter's line-level conditions (the customer and service ones are applied to the facts). */
+export function lineMatches(line: Pick<BillingLine, 'billable' | 'consent'>, filter: LineFilter): boolean {
+  if (filter.billable !== undefined && line.billable !== filter.billable) return false;
+  if (filter.consentMissing && (!line.billable || line.consent !== null)) return false;
+  return true;
 }
 
 /** A position in a period's lines, ordered by customer then line id. */
@@ -80,7 +89,7 @@ export async function* openLines(db: Db, settings: BillingSettings, period: Peri
     const customers = await customersHolding(db, from, to, filter, after, CUSTOMER_BATCH);
     if (customers.length === 0) return;
     for (const line of await openLinesOf(db, settings, period, customers, filter, corrected)) {
-      if (filter.billable !== undefined && line.billable !== filter.billable) continue;
+      if (!lineMatches(line, filter)) continue;
       if (cursor && (line.customerId < cursor.customerId || (line.customerId === cursor.customerId && line.id <= cursor.id))) continue;
       yield line;
     }
