@@ -119,8 +119,11 @@ export function platformClient(urls: ServiceUrls, apiKey: string, timeoutMs = 30
         if (!parsed.success) throw new UnavailableError('SIMULATOR_UPSTREAM_BAD_ANSWER', `export line ${lineNumber} is not a BillingLineV1: ${parsed.error.message}`);
         return parsed.data;
       };
-      for await (const chunk of response.body.pipeThrough(new TextDecoderStream())) {
-        buffered += chunk;
+      // A reader loop rather than `for await` over the stream: the DOM typings (the console's
+      // browser tests compile this file too) do not declare ReadableStream async-iterable.
+      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+      for (let next = await reader.read(); !next.done; next = await reader.read()) {
+        buffered += next.value;
         let newline: number;
         while ((newline = buffered.indexOf('\n')) >= 0) {
           const text = buffered.slice(0, newline);
