@@ -83,14 +83,22 @@ describe('billing lines of a competência (R18)', () => {
     expect(line).toMatchObject({ periodStart: '2026-11-30', days: 1, amountCents: 100 });
   });
 
-  it('R18 trial (R11): when a package is in trial, then its trial days make a not-billable line and only the days after are billed', () => {
+  it('R18 trial (R11): when a package is in trial, then its trial days make a not-billable line and the package ends with its trial', () => {
     const attachedAt = local('2026-11-01T10:00:00');
-    const lines = linesForAttachment('2026-11', facts({ attachedAt, prices: [{ at: attachedAt, value: 3000 }], trialEndsAt: local('2026-11-08T10:00:00') }), settings);
-    expect(summary(lines)).toEqual([
-      { start: '2026-11-01', end: '2026-11-07', days: 7, amount: 0, billable: false, reason: 'trial' },
-      { start: '2026-11-08', end: '2026-11-30', days: 23, amount: 2300, billable: true, reason: null },
-    ]);
-    expect(lines[0]!.fiscalItems.every((item) => item.amountCents === 0)).toBe(true);
+    const trialEndsAt = local('2026-11-08T10:00:00');
+    const removed = linesForAttachment('2026-11', facts({ attachedAt, prices: [{ at: attachedAt, value: 3000 }], trialEndsAt, detachedAt: trialEndsAt }), settings);
+    expect(summary(removed)).toEqual([{ start: '2026-11-01', end: '2026-11-07', days: 7, amount: 0, billable: false, reason: 'trial' }]);
+    expect(removed[0]!.fiscalItems.every((item) => item.amountCents === 0)).toBe(true);
+  });
+
+  it('R18 trial (R11): when the trial sweep removes the package days after the trial ended, then those days are not charged either', () => {
+    const attachedAt = local('2026-11-01T10:00:00');
+    const trialEndsAt = local('2026-11-08T10:00:00');
+    const base = { attachedAt, prices: [{ at: attachedAt, value: 3000 }], trialEndsAt };
+    const onTime = summary(linesForAttachment('2026-11', facts({ ...base, detachedAt: trialEndsAt }), settings));
+    expect(summary(linesForAttachment('2026-11', facts({ ...base, detachedAt: local('2026-11-20T03:00:00') }), settings))).toEqual(onTime);
+    expect(summary(linesForAttachment('2026-11', facts({ ...base, detachedAt: null }), settings))).toEqual(onTime);
+    expect(linesForAttachment('2026-12', facts({ ...base, detachedAt: null }), settings)).toEqual([]);
   });
 
   it('R18 benefit: when the package is zero-value, then its line is produced but not billable', () => {
@@ -159,7 +167,8 @@ describe('fiscal items (R18, R5)', () => {
   });
 
   it('R18 totals: when lines are totalled, then only billable ones count, by fiscal code', () => {
-    const lines = [...linesForAttachment('2026-11', facts({ trialEndsAt: local('2026-11-16T00:00:00') }), settings)];
+    const benefit = facts({ attachmentId: '0b0c7d1e-51a8-4a49-9d0f-6f8b4d1e2a06', prices: [{ at: local('2026-10-05T10:00:00'), value: 0 }] });
+    const lines = [...linesForAttachment('2026-11', facts({ detachedAt: local('2026-11-16T00:00:00') }), settings), ...linesForAttachment('2026-11', benefit, settings)];
     expect(totalsOf(lines)).toEqual({
       lines: 2,
       billableLines: 1,

@@ -163,7 +163,8 @@ interface DayGroup {
 /**
  * R18: the lines of one attachment in a competência. Each day of the month is judged by the state
  * at its end (local time): the day a package is attached counts, the day it is detached does not.
- * A day counts only while the service is held (enabled or suspended). Not billable, with the
+ * A day counts only while the service is held (enabled or suspended), and a trial package only
+ * until its trial ends (R11: it is removed then, never charged). Not billable, with the
  * reason, in this order: trial days (R11), days suspended at the customer's request, days
  * suspended for debt when the provider does not bill them, zero-value days (a benefit, or
  * included in the plan price). One line per reason and price; with daily proration each billable
@@ -173,8 +174,13 @@ interface DayGroup {
 export function linesForAttachment(period: Period, facts: AttachmentFacts, settings: BillingSettings): BillingLine[] {
   const { timeZone } = settings;
   const attachedOn = calendarDate(facts.attachedAt, timeZone);
-  const detachedOn = facts.detachedAt ? calendarDate(facts.detachedAt, timeZone) : null;
   const trialUntil = facts.trialEndsAt ? calendarDate(facts.trialEndsAt, timeZone) : null;
+  // R11: a trial package is removed at its trial's end, so that is its last moment held even when
+  // the trial sweep removes it later (it was late, or a customer's step kept failing): the days
+  // between are neither trial nor billable, they are not held at all (the gateway already denies
+  // them as `trial_ended`). A trial package is never charged.
+  const removedOn = facts.detachedAt ? calendarDate(facts.detachedAt, timeZone) : null;
+  const detachedOn = trialUntil !== null && (removedOn === null || trialUntil < removedOn) ? trialUntil : removedOn;
   const firstPrice = facts.prices[0]?.value ?? 0;
 
   const groups = new Map<string, DayGroup>();
