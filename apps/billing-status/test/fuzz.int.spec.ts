@@ -3,7 +3,7 @@ import { exerciseOperations, type OpenApiDocument } from '@sva/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiKey, startBilling, type BillingHarness } from './support.ts';
 
-/** Generated requests per operation: `FUZZ_RUNS_PER_OPERATION` (a thousand by default; about 30 to 45 s per service on CI). */
+/** Generated requests per operation: `FUZZ_RUNS_PER_OPERATION` (a thousand by default; 85 to 96 s per service in a full CI run). */
 const runs = Number(process.env.FUZZ_RUNS_PER_OPERATION ?? 1_000);
 
 /**
