@@ -46,13 +46,8 @@ describe('the billing loop: lines → invoice → standing → NEO (R11, R16–R
   it('closes a month, invoices it, and the unpaid invoice suspends access until it is paid', async () => {
     const { urls } = sut.system;
     expect(urls.financial).toBeDefined();
-    const advance = async (body: Record<string, number>) => {
-      const moved = await sut.call(urls.demoClock!, 'POST', '/v1/demo-clock/advance', body);
-      expect(moved.status).toBe(200);
-      expect(moved.body.jobs.every((job: { ok: boolean }) => job.ok)).toBe(true);
-    };
-    const control = (method: string, path: string, body?: unknown) =>
-      fetch(`${sut.simulator.url}/control/v1${path}`, { method, ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }) });
+    const advance = (by: Record<string, number>) => sut.advanceClock(by);
+    const control = (method: string, path: string, body?: unknown) => sut.controlSimulator(method, path, body);
 
     // Day 1 of next month, 12:00 in São Paulo: the competência under test is that month.
     const now = demo.clock.now();

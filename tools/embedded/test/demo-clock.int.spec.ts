@@ -28,11 +28,10 @@ describe('demo clock (R11, R16)', () => {
     const { urls } = sut.system;
     const demoClockUrl = urls.demoClock!;
     expect((await fetch(`${demoClockUrl}/v1/demo-clock`)).status).toBe(401);
-    const advance = async (body: Record<string, number>) => {
-      const answer = await sut.call(demoClockUrl, 'POST', '/v1/demo-clock/advance', body);
-      expect(answer.status).toBe(200);
-      expect(answer.body.jobs.map((job: { ok: boolean }) => job.ok)).toEqual([true, true]);
-      return answer.body;
+    const advance = async (by: Record<string, number>) => {
+      const moved = await sut.advanceClock(by);
+      expect(moved.jobs).toHaveLength(2);
+      return moved;
     };
     expect((await sut.call(demoClockUrl, 'POST', '/v1/demo-clock/advance', { weeks: 1 })).status).toBe(400);
 

@@ -30,12 +30,8 @@ describe('a provider\'s month (R4, R11, R13–R17)', () => {
 
   it('plays the month', async () => {
     const { urls } = sut.system;
-    const control = (method: string, path: string, body?: unknown) =>
-      fetch(`${sut.simulator.url}/control/v1${path}`, { method, ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }) });
-    const advance = async (body: Record<string, number>) => {
-      const moved = await sut.call(urls.demoClock!, 'POST', '/v1/demo-clock/advance', body);
-      expect(moved.body.jobs.every((job: { ok: boolean }) => job.ok)).toBe(true);
-    };
+    const advance = (by: Record<string, number>) => sut.advanceClock(by);
+    const control = (method: string, path: string, body?: unknown) => sut.controlSimulator(method, path, body);
     const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Sao_Paulo' }).format(demo.clock.now());
 
     // Day 1: configure NEO, sync; NEO adds a product and drops one, sync again (R4).

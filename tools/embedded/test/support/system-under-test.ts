@@ -28,6 +28,10 @@ export interface SystemUnderTest {
   call(base: string, method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiAnswer>;
   /** POST that must answer 201; its body. */
   created(base: string, path: string, body: unknown): Promise<Record<string, any>>;
+  /** Move the demo clock (the system must run with one); fails unless it answers 200 and every job ran. Its answer. */
+  advanceClock(by: Record<string, number>): Promise<Record<string, any>>;
+  /** A call to the NEO simulator's control API (`/control/v1…`); a body is sent as JSON. */
+  controlSimulator(method: string, path: string, body?: unknown): Promise<Response>;
   /** The simulator's credentials as an integration's `platform` block. */
   platform(): { baseUrl: string; clientId: string; clientSecret: string };
   stop(): Promise<void>;
@@ -96,6 +100,14 @@ export async function startSystemUnderTest(label: string, options: Pick<SystemOp
         if (answer.status !== 201) throw new Error(`POST ${path} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
         return answer.body;
       },
+      async advanceClock(by) {
+        if (!system?.urls.demoClock) throw new Error('the system runs without a demo clock');
+        const moved = await call(system.urls.demoClock, 'POST', '/v1/demo-clock/advance', by);
+        if (moved.status !== 200 || !moved.body.jobs.every((job: { ok: boolean }) => job.ok)) throw new Error(`advancing the demo clock answered ${moved.status}: ${JSON.stringify(moved.body)}`);
+        return moved.body;
+      },
+      controlSimulator: (method, path, body) =>
+        fetch(`${simulator.url}/control/v1${path}`, { method, ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }) }),
       platform: () => ({ baseUrl: simulator.url, clientId: simulator.credentials.clientId, clientSecret: simulator.credentials.clientSecret }),
       stop,
     };
