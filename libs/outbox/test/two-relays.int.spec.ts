@@ -134,7 +134,7 @@ describe.each(setups)('two outbox relays racing on the same keys, on %s', (_name
     const gate = new Promise<void>((resolve) => (release = resolve));
     const relayA = new OutboxRelay({ db, bus: stallBuckets(setup.relayBuses[0], gate), logger: silent, batchSize: keys.length });
     const stalledBatch = relayA.relayBatch();
-    await vi.waitFor(async () => expect(await unlocked()).toBe(keys.length * (rounds - 1)));
+    await vi.waitFor(async () => expect(await unlocked()).toBe(keys.length * (rounds - 1)), { timeout: 30_000, interval: 50 });
     // Replica B relays the rest (SKIP LOCKED passes A's rows by), failing while the bus is away.
     const relayB = new OutboxRelay({ db, bus: setup.relayBuses[1], logger: silent, batchSize: keys.length, pollIntervalMs: 50 });
     await relayB.start();
