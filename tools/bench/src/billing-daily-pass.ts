@@ -13,13 +13,11 @@
  * BENCH_CUSTOMERS (1000000), BENCH_AFFECTED_EVERY (10), BENCH_TIMEOUT_MS (600000),
  * BENCH_KEEP=1 keeps the databases and streams afterwards. Not part of `npm test`.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { migrationsDir as billingMigrations } from '@sva/billing-status';
@@ -28,9 +26,9 @@ import { buckets, entitlementKey, streams, type GatewayIntegrationV1 } from '@sv
 import { applyMigrations, withDatabaseName } from '@sva/db';
 import { migrationsDir as subscriptionsMigrations } from '@sva/subscriptions';
 import { deleteRunStreams, freePort } from '@sva/testing';
-import pg from 'pg';
 import { benchCustomerId, seedBilling, seedSubscriptions, shiftDay } from './billing-seed.ts';
 import { ArrivalTracker, percentile, stage } from './billing-timeline.ts';
+import { cpuSeconds, cpuSecondsOf, ready as readyz, runSql, ServiceProcesses, withClient } from './bench-kit.ts';
 
 const env = process.env;
 const options = {
@@ -48,8 +46,6 @@ const options = {
 };
 
 const log = (message: string) => process.stderr.write(`[bench:billing ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
-const here = path.dirname(fileURLToPath(import.meta.url));
-const launcher = path.join(here, 'billing-service-process.ts');
 
 const run = randomBytes(3).toString('hex');
 const prefix = `bench${run}.`;
@@ -60,101 +56,16 @@ const apiKey = randomBytes(32).toString('base64url');
 const loginHashKey = randomBytes(32).toString('base64url');
 const integrationId = randomUUID();
 const callbackSecret = randomBytes(32).toString('base64url');
-const children: ChildProcess[] = [];
+const services = new ServiceProcesses(logDir, { ...env, LOG_LEVEL: 'warn', NATS_URL: options.natsUrl, BUS_PREFIX: prefix }, log);
+const start = services.start.bind(services);
+const admin = (sql: string) => runSql(options.databaseUrl, sql);
+const ready = (name: string, url: string) => readyz(name, url, 300_000, logDir);
 /** Closed first on the way out, newest first (watches before the bus). */
 const closers: Array<() => Promise<unknown>> = [];
 
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: options.databaseUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-/** Start a service in its own process (`billing-service-process.ts`), logs in `logDir`, with an IPC channel. */
-function start(name: 'billing' | 'subscriptions' | 'gateway', variables: Record<string, string>): ChildProcess {
-  const out = openSync(path.join(logDir, `${name}.log`), 'a');
-  const childEnv = { ...env, LOG_LEVEL: 'warn', NATS_URL: options.natsUrl, BUS_PREFIX: prefix, ...variables };
-  const child = fork(launcher, [name], { execArgv: ['--import', 'tsx'], env: childEnv, stdio: ['ignore', out, out, 'ipc'] });
-  child.once('exit', (code) => {
-    if (!stopping) log(`${name} exited early with code ${code}; see ${path.join(logDir, `${name}.log`)}`);
-  });
-  children.push(child);
-  return child;
-}
-
-async function ready(name: string, url: string, timeoutMs = 300_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const status = await fetch(`${url}/readyz`).then((r) => r.status, () => 0);
-    if (status === 200) return;
-    if (Date.now() > deadline) throw new Error(`${name} not ready within ${timeoutMs} ms (see ${logDir})`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
-/** CPU seconds a process used so far (Linux `/proc`), or null when unknown. */
-function cpuSeconds(pid: number | undefined): number | null {
-  if (pid === undefined) return null;
-  try {
-    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return null;
-  }
-}
-
-/** CPU seconds used so far by every process with this command name (e.g. all PostgreSQL backends). */
-function cpuSecondsOf(command: string): number | null {
-  try {
-    let total = 0;
-    for (const entry of readdirSync('/proc')) {
-      if (!/^\d+$/.test(entry)) continue;
-      try {
-        if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === command) total += cpuSeconds(Number(entry)) ?? 0;
-      } catch {
-        // gone meanwhile
-      }
-    }
-    return total;
-  } catch {
-    return null;
-  }
-}
-
-let stopping = false;
 async function cleanup(): Promise<void> {
-  stopping = true;
   for (const close of closers.reverse()) await close().catch(() => undefined);
-  await Promise.all(
-    children.map(
-      (child) =>
-        new Promise<void>((resolve) => {
-          if (child.exitCode !== null || child.signalCode !== null) return resolve();
-          const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-          child.once('exit', () => {
-            clearTimeout(timer);
-            resolve();
-          });
-          child.kill('SIGTERM');
-        }),
-    ),
-  );
+  await services.stopAll();
   if (options.keep) {
     log(`kept databases ${names.billing}, ${names.subscriptions} and NATS prefix ${prefix}`);
     return;
