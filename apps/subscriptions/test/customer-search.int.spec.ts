@@ -4,6 +4,8 @@ import { subjects } from '@sva/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nameSearchForm } from '../src/domain/name-search.ts';
 import { migrationsDir } from '../src/index.ts';
+import { NAME_MATCHES_SORTED_AT_MOST } from '../src/repositories/customer-search.ts';
+import { searchCustomers } from '../src/use-cases/customer-search.ts';
 import { consent } from './support/consent.ts';
 import { directContext } from './support/direct-context.ts';
 import { startHarness, validCpf, type Harness } from './support/harness.ts';
@@ -37,6 +39,13 @@ describe('customer search, through the HTTP API', () => {
     expect(await names({ name: 'silv' })).toEqual(['JOANA SILVEIRA', 'João da Silva']);
     expect(await names({ name: 'ncei' })).toEqual(['Maria Conceição Araújo']);
     expect(await names({ name: 'xyzw' })).toEqual([]);
+  });
+
+  it('when several words are typed (first name and a surname, in any order), then customers with all of them are found', async () => {
+    expect(await names({ name: 'joao silva' })).toEqual(['João da Silva']);
+    expect(await names({ name: 'SILVA joão' })).toEqual(['João da Silva']);
+    expect(await names({ name: 'maria arauj' })).toEqual(['Maria Conceição Araújo']);
+    expect(await names({ name: 'maria silva' })).toEqual([]);
   });
 
   it('when the term holds % or _, then they are matched as themselves, not as wildcards', async () => {
@@ -121,7 +130,7 @@ describe('customer search, through the HTTP API', () => {
 });
 
 /** The migration filled `name_search` for the customers it found with SQL: it must give what the app computes. */
-describe('customer name search form: the migration backfill and the app agree', () => {
+describe('customer name search on its own database: the backfill, and more matches than are sorted at once', () => {
   let direct: Awaited<ReturnType<typeof directContext>>;
   beforeAll(async () => {
     direct = await directContext();
@@ -145,5 +154,24 @@ describe('customer name search form: the migration backfill and the app agree', 
     await db.$executeRawUnsafe(backfill!);
     const rows = await db.customer.findMany({ where: { documentKey: { startsWith: 'backfill-key-' } }, select: { name: true, nameSearch: true } });
     expect(rows.map((r) => [r.name, r.nameSearch]).sort()).toEqual(samples.map((name) => [name, nameSearchForm(name)]).sort());
+  });
+
+  it('when more customers match than the trigram way sorts (a common name), then the name-order way gives the same pages, in order', async () => {
+    const { ctx } = direct;
+    const many = NAME_MATCHES_SORTED_AT_MOST + 200;
+    // Names sort in the reverse of their insertion, so that neither way can get the order right by luck.
+    await ctx.db.$executeRaw`INSERT INTO customer (id, name, name_search, document_type, document_key, document_verifier, document_masked, updated_at)
+      SELECT gen_random_uuid(), 'Comum ' || lpad((${many} - i)::text, 5, '0'), 'comum ' || lpad((${many} - i)::text, 5, '0'), 'cpf', 'many-key-' || i, 'verifier', '***', now()
+        FROM generate_series(1, ${many}) AS i`;
+    await ctx.db.$executeRaw`ANALYZE customer`;
+    const first = await searchCustomers(ctx, { name: 'COMUM' }, 3);
+    expect(first.items.map((c) => c.name)).toEqual(['Comum 00000', 'Comum 00001', 'Comum 00002']);
+    const second = await searchCustomers(ctx, { name: 'comum' }, 3, first.next!);
+    expect(second.items.map((c) => c.name)).toEqual(['Comum 00003', 'Comum 00004', 'Comum 00005']);
+    // Few matches (the trigram way), with the cursor of the other.
+    const few = await searchCustomers(ctx, { name: 'comum 0000' }, 3, first.next!);
+    expect(few.items.map((c) => c.name)).toEqual(['Comum 00003', 'Comum 00004', 'Comum 00005']);
+    const last = await searchCustomers(ctx, { name: 'comum 01199' }, 3);
+    expect(last).toEqual({ items: [expect.objectContaining({ name: 'Comum 01199' })], next: null });
   });
 });

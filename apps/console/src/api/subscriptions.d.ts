@@ -625,7 +625,7 @@ export interface operations {
                 limit?: number;
                 /** @description The `nextCursor` of the previous page */
                 cursor?: string;
-                /** @description Find by any part of the name, accents and case ignored ("joao" and "silv" find "João da Silva"); at least 3 characters. Results are ordered by name, then id. */
+                /** @description Find by parts of the name, accents and case ignored: every word typed is in the name, in any order ("joao", "silv" and "silva joao" find "João da Silva"); at least 3 characters. Results are ordered by name, then id. */
                 name?: string;
                 /** @description Find by CPF/CNPJ (numeric or alphanumeric, with or without punctuation) */
                 document?: string;

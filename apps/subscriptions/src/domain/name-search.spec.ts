@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nameSearchForm } from './name-search.ts';
+import { nameSearchForm, nameSearchPieces } from './name-search.ts';
 
 describe('name search form (Clientes › busca por nome)', () => {
   it('when a name has accents and capitals, then its search form has neither', () => {
@@ -18,5 +18,14 @@ describe('name search form (Clientes › busca por nome)', () => {
 
   it('when a letter has no decomposition (ø, æ), then it is only lower-cased', () => {
     expect(nameSearchForm('Øster Æbelø')).toBe('øster æbelø');
+  });
+
+  it('when a term has several words, then each is a piece to find in any order; one- and two-letter words stay with their neighbour', () => {
+    expect(nameSearchPieces('João  Silva')).toEqual(['joao', 'silva']);
+    expect(nameSearchPieces('Maria da Conceição')).toEqual(['maria', 'da conceicao']);
+    expect(nameSearchPieces('da silv')).toEqual(['da silv']);
+    expect(nameSearchPieces('silva da')).toEqual(['silva da']);
+    expect(nameSearchPieces('a b c')).toEqual(['a b c']);
+    expect(nameSearchPieces('  ')).toEqual([]);
   });
 });

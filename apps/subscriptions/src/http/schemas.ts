@@ -40,7 +40,7 @@ export const CustomerListQuery = z.object({
     .min(3)
     .max(200)
     .optional()
-    .describe('Find by any part of the name, accents and case ignored ("joao" and "silv" find "João da Silva"); at least 3 characters. Results are ordered by name, then id.'),
+    .describe('Find by parts of the name, accents and case ignored: every word typed is in the name, in any order ("joao", "silv" and "silva joao" find "João da Silva"); at least 3 characters. Results are ordered by name, then id.'),
   document: z.string().trim().min(11).max(20).optional().describe('Find by CPF/CNPJ (numeric or alphanumeric, with or without punctuation)'),
   code: z.string().trim().min(1).max(64).optional().describe('Find by customer code'),
   login: z.string().trim().min(1).max(128).optional().describe('Find by the network (PPPoE/RADIUS) login of one of the customer\'s services, exactly as registered (spaces at the ends ignored)'),

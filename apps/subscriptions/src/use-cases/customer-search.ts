@@ -2,8 +2,9 @@ import { normaliseLogin } from '@sva/contracts';
 import type { SubscriptionsContext } from '../context.ts';
 import { parseTaxDocument } from '../domain/document.ts';
 import { invalidCursor, invalidDocument, nameTermTooShort } from '../domain/errors.ts';
-import { MIN_NAME_TERM_LENGTH, nameSearchForm } from '../domain/name-search.ts';
+import { MIN_NAME_TERM_LENGTH, nameSearchForm, nameSearchPieces } from '../domain/name-search.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
+import { customerIdsByName, escapeLike } from '../repositories/customer-search.ts';
 import { documentKeysOf } from './customers.ts';
 
 /**
@@ -11,7 +12,7 @@ import { documentKeysOf } from './customers.ts';
  * (AND); with none, every customer.
  */
 export interface CustomerSearch {
-  /** Any part of the name, accents and case ignored (`domain/name-search.ts`). */
+  /** Parts of the name, accents and case ignored; several words are found in any order (`domain/name-search.ts`). */
   readonly name?: string | undefined;
   /** CPF/CNPJ with or without punctuation, found by its keyed hash. */
   readonly document?: string | undefined;
@@ -52,18 +53,20 @@ const columns = { id: true, name: true, nameSearch: true, documentType: true, do
 /**
  * Find customers: by name ordered by name, by anything else (or nothing) newest first; one page of
  * `limit`. Login and subscriber id are resolved to their customer first (both unique), so every
- * search but the one by name reads at most one customer.
+ * search but the one by name alone reads at most one customer; that one takes the page's ids from
+ * the indexes first (`customerIdsByName`), then reads those rows.
  */
 export async function searchCustomers(ctx: SubscriptionsContext, search: CustomerSearch, limit: number, after?: CustomerPosition): Promise<CustomerSearchPage> {
   const byName = search.name !== undefined;
   if (after && after.by !== (byName ? 'name' : 'created')) throw invalidCursor();
   const where: Prisma.CustomerWhereInput[] = [];
 
+  let pieces: string[] | undefined;
   if (search.name !== undefined) {
-    const term = nameSearchForm(search.name);
-    if (term.length < MIN_NAME_TERM_LENGTH) throw nameTermTooShort(MIN_NAME_TERM_LENGTH);
+    if (nameSearchForm(search.name).length < MIN_NAME_TERM_LENGTH) throw nameTermTooShort(MIN_NAME_TERM_LENGTH);
+    pieces = nameSearchPieces(search.name);
     // Prisma's `contains` is LIKE '%…%' without escaping: `%` and `_` typed must match themselves.
-    where.push({ nameSearch: { contains: term.replace(/[\\%_]/g, '\\$&') } });
+    for (const piece of pieces) where.push({ nameSearch: { contains: escapeLike(piece) } });
   }
   if (search.document !== undefined) {
     const parsed = parseTaxDocument(search.document);
@@ -82,20 +85,31 @@ export async function searchCustomers(ctx: SubscriptionsContext, search: Custome
     where.push({ id: subscriber.customerId });
   }
 
+  let nameAfter: { nameSearch: string; id: string } | undefined;
   if (after?.by === 'name') {
     const last = await ctx.db.customer.findUnique({ where: { id: after.id }, select: { nameSearch: true } });
     if (!last) throw invalidCursor();
+    nameAfter = { nameSearch: last.nameSearch, id: after.id };
     where.push({ OR: [{ nameSearch: { gt: last.nameSearch } }, { nameSearch: last.nameSearch, id: { gt: after.id } }] });
   } else if (after?.by === 'created') {
     where.push({ OR: [{ createdAt: { lt: after.at } }, { createdAt: after.at, id: { lt: after.id } }] });
   }
 
-  const rows = await ctx.db.customer.findMany({
-    where: { AND: where },
-    orderBy: byName ? [{ nameSearch: 'asc' }, { id: 'asc' }] : [{ createdAt: 'desc' }, { id: 'desc' }],
-    take: limit + 1,
-    select: columns,
-  });
+  let rows: Array<Prisma.CustomerGetPayload<{ select: typeof columns }>>;
+  const nameAlone = pieces !== undefined && [search.document, search.code, search.login, search.subscriberId].every((value) => value === undefined);
+  if (nameAlone) {
+    // By name alone: the one search that may match thousands.
+    const ids = await customerIdsByName(ctx.db, pieces!, limit + 1, nameAfter);
+    const found = new Map((await ctx.db.customer.findMany({ where: { id: { in: ids } }, select: columns })).map((row) => [row.id, row]));
+    rows = ids.flatMap((id) => found.get(id) ?? []);
+  } else {
+    rows = await ctx.db.customer.findMany({
+      where: { AND: where },
+      orderBy: byName ? [{ nameSearch: 'asc' }, { id: 'asc' }] : [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: limit + 1,
+      select: columns,
+    });
+  }
   const items = rows.slice(0, limit).map(({ nameSearch: _, ...row }) => ({ ...row, documentType: row.documentType as 'cpf' | 'cnpj' }));
   const last = items[items.length - 1];
   const next: CustomerPosition | null = rows.length > limit && last ? (byName ? { by: 'name', id: last.id } : { by: 'created', at: last.createdAt, id: last.id }) : null;
