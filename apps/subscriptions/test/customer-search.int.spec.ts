@@ -115,11 +115,20 @@ describe('customer search, through the HTTP API', () => {
     ['  a  ', 'querystring.name'],
     ['a\u0301\u0301', 'querystring.name'],
     ['x'.repeat(201), 'querystring.name'],
+    ['ab\u0000cd', 'querystring.name'],
   ])('when the name term is %j (too short or too long), then 400 problem+json names %s', async (name, field) => {
     const answer = await h.call('GET', `/v1/customers?name=${encodeURIComponent(name)}`);
     expect(answer.status).toBe(400);
     expect(answer.headers.get('content-type')).toMatch(/application\/problem\+json/);
     expect(answer.body.errors).toEqual([expect.objectContaining({ path: field })]);
+  });
+
+  it('when the name holds emoji, right-to-left marks or a backslash, then it is searched like any text (200, nobody found)', async () => {
+    for (const name of ['\u{1F600}\u{1F600}\u{1F600}', '\u202e\u202eabc', 'a\\\\b\\c']) {
+      const answer = await h.call('GET', `/v1/customers?name=${encodeURIComponent(name)}`);
+      expect(answer.status).toBe(200);
+      expect(answer.body.items).toEqual([]);
+    }
   });
 
   it('when the document, login or subscriber id is malformed, then 400 naming the field', async () => {
