@@ -63,4 +63,20 @@ describe('subscriptions: nothing personal or secret in logs and spans', () => {
     expect(result.spans).toBeGreaterThan(20);
     expect(result.leaked).toEqual([]);
   });
+
+  it('when customers are searched by name (accented, percent-encoded) and by network login, then neither is logged or traced, the parameter names are', async () => {
+    const name = 'Joaquim Sobrenomeúnico';
+    const login = 'login.unico.7731@fibra';
+    for (const query of [`name=${encodeURIComponent(name)}`, `name=${name.replace(/ /g, '+')}`, `login=${encodeURIComponent(login)}&limit=5`]) {
+      const response = await fetch(`${running.url}/v1/customers?${query}`, { headers: { authorization: `Bearer ${API_KEY}` } });
+      expect(response.status).toBe(200);
+    }
+    const traced = await spans.text();
+    for (const text of [logs.text(), traced]) {
+      expect(text).not.toMatch(/sobrenome/i);
+      expect(text).not.toContain('unico.7731');
+    }
+    expect(logs.text()).toContain('name=[redacted]');
+    expect(logs.text()).toContain('login=[redacted]&limit=5');
+  });
 });

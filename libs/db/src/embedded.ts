@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { PGlite } from '@electric-sql/pglite';
+import type { PGlite, PGliteOptions } from '@electric-sql/pglite';
 import { EmbeddedPostgresError } from './errors.ts';
 
 export interface EmbeddedPostgresOptions {
@@ -34,6 +34,8 @@ export interface EmbeddedPostgres {
  *   the service's Prisma client);
  * - a session-level setting (`SET …`) stays for the next client of the same server.
  *
+ * Extensions: `pg_trgm` (customer search by name) is loaded; add others here as migrations need them.
+ *
  * Observed to behave as on PostgreSQL (PGlite 0.5.14, PostgreSQL 18.6): transactions and rollback,
  * `pg_advisory_lock`, `SELECT … FOR UPDATE SKIP LOCKED`, `LISTEN`/`NOTIFY` on the one connection
  * (notifications arrive after commit). There is nothing to lock against, though: with one
@@ -44,18 +46,22 @@ export interface EmbeddedPostgres {
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {}): Promise<EmbeddedPostgres> {
   const host = options.host ?? '127.0.0.1';
   const dataDir = options.dataDir === undefined ? undefined : path.resolve(options.dataDir);
-  const [{ PGlite: PGliteImpl }, { PGLiteSocketServer }] = await Promise.all([
+  const [{ PGlite: PGliteImpl }, { PGLiteSocketServer }, { pg_trgm }] = await Promise.all([
     import('@electric-sql/pglite'),
     import('@electric-sql/pglite-socket'),
+    import('@electric-sql/pglite/contrib/pg_trgm'),
   ]);
+  // Contrib extensions the services' migrations create (`CREATE EXTENSION`): PGlite loads an
+  // extension's files only when it is passed here, on every instance that may use it.
+  const extensions = { pg_trgm };
 
   let db: PGlite;
   try {
     if (dataDir !== undefined) {
       await mkdir(dataDir, { recursive: true });
-      db = await PGliteImpl.create({ dataDir });
+      db = await PGliteImpl.create({ dataDir, extensions });
     } else {
-      db = await createInMemory(PGliteImpl);
+      db = await createInMemory(PGliteImpl, extensions);
     }
   } catch (cause) {
     throw new EmbeddedPostgresError(`could not open PGlite${dataDir ? ` in ${dataDir}` : ''}`, { cause });
@@ -88,6 +94,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
 }
 
 type PGliteClass = typeof PGlite;
+type Extensions = NonNullable<PGliteOptions['extensions']>;
 
 /** The data directory of a just-initialised cluster, shared by every in-memory instance of the process. */
 let pristineDataDir: Promise<Blob> | undefined;
@@ -97,7 +104,7 @@ let pristineDataDir: Promise<Blob> | undefined;
  * instance whose pristine data directory (about 40 MB) is kept; every instance, including
  * concurrent first ones, starts from that snapshot in a fraction of a second.
  */
-async function createInMemory(PGliteImpl: PGliteClass): Promise<PGlite> {
+async function createInMemory(PGliteImpl: PGliteClass, extensions: Extensions): Promise<PGlite> {
   pristineDataDir ??= (async () => {
     const template = await PGliteImpl.create();
     try {
@@ -111,9 +118,9 @@ async function createInMemory(PGliteImpl: PGliteClass): Promise<PGlite> {
     snapshot = await pristineDataDir;
   } catch {
     pristineDataDir = undefined;
-    return PGliteImpl.create();
+    return PGliteImpl.create({ extensions });
   }
-  return PGliteImpl.create({ loadDataDir: snapshot });
+  return PGliteImpl.create({ loadDataDir: snapshot, extensions });
 }
 
 /** The host a client dials: a wildcard listen address means "this machine". */

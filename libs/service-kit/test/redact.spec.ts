@@ -8,6 +8,9 @@ describe('redactRequestUrl: one rule for request logs and spans', () => {
   it('when the query carries personal data or a secret, then the values are hidden and the names kept', () => {
     expect(redactRequestUrl('/v1/customers?document=123.456.789-09&limit=5')).toBe('/v1/customers?document=[redacted]&limit=5');
     expect(redactRequestUrl('/v1/x?LOGIN=ana&Password=p4ss&api_key=k&email=a%40b.io&code=C1')).toBe('/v1/x?LOGIN=[redacted]&Password=[redacted]&api_key=[redacted]&email=[redacted]&code=C1');
+    // Customer search (issue 13): a name, accented and encoded either way, and a network login.
+    expect(redactRequestUrl('/v1/customers?name=Jo%C3%A3o+da+Silva&limit=20')).toBe('/v1/customers?name=[redacted]&limit=20');
+    expect(redactRequestUrl('/v1/customers?name=Jo%C3%A3o%20da%20Silva&login=joao.silva%40fibra&subscriberId=s1')).toBe('/v1/customers?name=[redacted]&login=[redacted]&subscriberId=s1');
     // Encoded names are decoded before they are matched.
     expect(redactRequestUrl('/v1/x?%64ocument=12345678909&%61pi%5Fkey=k')).toBe('/v1/x?document=[redacted]&api_key=[redacted]');
   });

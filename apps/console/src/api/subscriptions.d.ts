@@ -8,8 +8,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List customers, newest first, or find one by CPF/CNPJ or customer code
-         * @description List customers, newest first, or find one by CPF/CNPJ or customer code
+         * Find customers by name, CPF/CNPJ, customer code, network login or subscriber id, or list them newest first
+         * @description Clientes › busca. Criteria given together must all hold. By `name` the results are ordered by name (accents and case ignored), then id; otherwise newest first. A name term shorter than 3 characters, once accents and spaces are set aside, is refused with SUBSCRIPTIONS_NAME_TERM_TOO_SHORT; an invalid CPF/CNPJ with SUBSCRIPTIONS_INVALID_DOCUMENT.
          */
         get: operations["getCustomers"];
         put?: never;
@@ -625,10 +625,16 @@ export interface operations {
                 limit?: number;
                 /** @description The `nextCursor` of the previous page */
                 cursor?: string;
+                /** @description Find by parts of the name, accents and case ignored: every word typed is in the name, in any order ("joao", "silv" and "silva joao" find "João da Silva"); at least 3 characters. Results are ordered by name, then id. */
+                name?: string;
                 /** @description Find by CPF/CNPJ (numeric or alphanumeric, with or without punctuation) */
                 document?: string;
                 /** @description Find by customer code */
                 code?: string;
+                /** @description Find by the network (PPPoE/RADIUS) login of one of the customer's services, exactly as registered (spaces at the ends ignored) */
+                login?: string;
+                /** @description Find by the subscriber id an integration knows the customer by (R13) */
+                subscriberId?: string;
             };
             header?: never;
             path?: never;

@@ -26,6 +26,18 @@ async function expectAccessible(page: Page, screen: string): Promise<void> {
   expect(violations, `axe on ${screen}`).toEqual([]);
 }
 
+/** A valid CPF (check digits) made from `n`, for customers the test registers in bulk. */
+function cpf(n: number): string {
+  const digits = String(700_000_000 + n).split('').map(Number);
+  const check = (weights: number) => {
+    const rest = digits.reduce((sum, d, k) => sum + d * (weights - k), 0) % 11;
+    return rest < 2 ? 0 : 11 - rest;
+  };
+  digits.push(check(10));
+  digits.push(check(11));
+  return digits.join('');
+}
+
 const shot = (page: Page, name: string) => page.screenshot({ path: `${shots}${name}.png`, fullPage: true });
 
 async function newPage(): Promise<Page> {
@@ -180,9 +192,10 @@ describe.skipIf(!hasChromium)(hasChromium ? 'console in Chromium' : `console in 
     );
     await system.api('subscriptions', 'POST', `/v1/customers/${ids.customer}/services`, { status: 'enabled', authLogin: 'joao.casa', authPassword: 'pppoe-password-2' });
 
-    // Clientes: search with punctuation, open the customer.
+    // Clientes: search by CPF with punctuation, open the customer.
     await page.getByRole('link', { name: 'Clientes' }).click();
-    await page.getByLabel('CPF/CNPJ / Código do cliente').fill('111.444.777-35');
+    await page.getByLabel('Buscar por').selectOption('document');
+    await page.getByLabel('CPF/CNPJ', { exact: true }).fill('111.444.777-35');
     await page.getByRole('button', { name: 'Buscar' }).click();
     await page.getByRole('link', { name: 'João Souza' }).click();
     const service = page.getByRole('article', { name: 'Serviço joao.souza' });
@@ -256,20 +269,73 @@ describe.skipIf(!hasChromium)(hasChromium ? 'console in Chromium' : `console in 
     await page.context().close();
   });
 
-  it('when searching by a CPF without punctuation or by customer code, then the customer is found; an unknown code finds nobody', async () => {
+  it('when searching by a name typed without accents and in another case, by login, CPF or code, then the customer is found; a short name is refused beside the field; results page with Próxima página', async () => {
+    // More namesakes than one page holds (20), for the pagination.
+    for (let n = 1; n <= 23; n += 1) {
+      await system.api('subscriptions', 'POST', '/v1/customers', { name: `Conceição Paginação ${String(n).padStart(2, '0')}`, document: cpf(n) });
+    }
     const page = await newPage();
     await logIn(page, 'otavio', 'otavio-password-123');
     await page.getByRole('link', { name: 'Clientes' }).click();
-    for (const text of ['11144477735', 'C-1001']) {
-      await page.getByLabel('CPF/CNPJ / Código do cliente').fill(text);
-      await page.getByRole('button', { name: 'Buscar' }).click();
-      await page.getByRole('link', { name: 'João Souza' }).waitFor();
-    }
-    await page.getByLabel('CPF/CNPJ / Código do cliente').fill('C-9999');
-    await page.getByRole('button', { name: 'Buscar' }).click();
+    const searchBy = page.getByLabel('Buscar por');
+    const search = page.getByRole('button', { name: 'Buscar' });
+    const results = page.getByRole('table', { name: /Resultados/ });
+
+    // Name: no accents, another case, part of the name; the document shows only masked.
+    await expect(searchBy.inputValue()).resolves.toBe('name');
+    await page.getByLabel('Nome', { exact: true }).fill('JOAO souz');
+    await search.click();
+    await results.getByRole('link', { name: 'João Souza' }).waitFor();
+    await expect(results.getByRole('row', { name: /João Souza/ }).textContent()).resolves.toContain('***.444.777-**');
+    expect(await results.getByRole('row').count()).toBe(2);
+    // One page only: no pager.
+    expect(await page.getByRole('navigation', { name: 'Paginação dos resultados' }).count()).toBe(0);
+    await expectAccessible(page, 'customers-search-name');
+    await shot(page, '12-customers-search-name');
+
+    // Network login of one of the customer's services.
+    await searchBy.selectOption('login');
+    await page.getByLabel('Login', { exact: true }).fill('joao.casa');
+    await search.click();
+    await results.getByRole('link', { name: 'João Souza' }).waitFor();
+
+    // CPF without punctuation, customer code; an unknown code finds nobody.
+    await searchBy.selectOption('document');
+    await page.getByLabel('CPF/CNPJ', { exact: true }).fill('11144477735');
+    await search.click();
+    await results.getByRole('link', { name: 'João Souza' }).waitFor();
+    await searchBy.selectOption('code');
+    await page.getByLabel('Código', { exact: true }).fill('C-1001');
+    await search.click();
+    await results.getByRole('link', { name: 'João Souza' }).waitFor();
+    await page.getByLabel('Código', { exact: true }).fill('C-9999');
+    await search.click();
     await page.getByText('Nenhum cliente encontrado.').waitFor();
-    await expectAccessible(page, 'customers-search');
-    await shot(page, '12-customers-search');
+
+    // A name term too short: the API's refusal shows beside the field, in Portuguese.
+    await searchBy.selectOption('name');
+    await page.getByLabel('Nome', { exact: true }).fill('jo');
+    await search.click();
+    await page.locator('.field-error').waitFor();
+    await expect(page.getByRole('alert').first().textContent()).resolves.toBeTruthy();
+    await expectAccessible(page, 'customers-search-refused');
+    await shot(page, '13-customers-search-short-name');
+
+    // 23 namesakes: 20 on the first page in name order, then Próxima página, 3 on the second.
+    await page.getByLabel('Nome', { exact: true }).fill('conceicao paginacao');
+    await search.click();
+    await page.getByRole('table', { name: 'Resultados — página 1' }).waitFor();
+    const names = async () => (await results.getByRole('link').allTextContents());
+    expect(await names()).toEqual(Array.from({ length: 20 }, (_, i) => `Conceição Paginação ${String(i + 1).padStart(2, '0')}`));
+    await expect(page.getByRole('button', { name: 'Página anterior' }).isDisabled()).resolves.toBe(true);
+    await page.getByRole('button', { name: 'Próxima página' }).click();
+    await page.getByRole('table', { name: 'Resultados — página 2' }).waitFor();
+    expect(await names()).toEqual(['Conceição Paginação 21', 'Conceição Paginação 22', 'Conceição Paginação 23']);
+    await expect(page.getByRole('button', { name: 'Próxima página' }).isDisabled()).resolves.toBe(true);
+    await expectAccessible(page, 'customers-search-page-2');
+    await shot(page, '14-customers-search-page-2');
+    await page.getByRole('button', { name: 'Página anterior' }).click();
+    await page.getByRole('table', { name: 'Resultados — página 1' }).waitFor();
     await page.context().close();
   });
 
@@ -279,12 +345,17 @@ describe.skipIf(!hasChromium)(hasChromium ? 'console in Chromium' : `console in 
     await page.getByLabel('Idioma').selectOption('en');
     await page.getByRole('link', { name: 'Customers' }).waitFor();
     expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    await page.getByRole('link', { name: 'Customers' }).click();
+    await page.getByLabel('Search by').selectOption('login');
+    await page.getByLabel('Login', { exact: true }).fill('joao.souza');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('table', { name: 'Results — page 1' }).getByRole('link', { name: 'João Souza' }).waitFor();
     await page.goto(`${system.consoleUrl}/clientes/${ids.customer}`);
     await page.getByText("Customer's services").waitFor();
     await expect(page.getByRole('article', { name: 'Service joao.casa' }).getByRole('row', { name: /Leitura/ }).textContent()).resolves.toContain('R$7.50');
     await page.getByTestId('history').getByRole('row', { name: /Customer registered/ }).waitFor();
     await expectAccessible(page, 'customer-en');
-    await shot(page, '13-customer-english');
+    await shot(page, '15-customer-english');
     await page.context().close();
   });
 });

@@ -55,3 +55,8 @@ export const invalidCursor = () =>
 /** R19: a paid package outside the plan's mandatory ones needs the customer's consent. */
 export const consentRequired = (path: string, message: string) =>
   new ValidationError('SUBSCRIPTIONS_CONSENT_REQUIRED', message, [{ path, message, rule: 'R19' }], 'R19');
+/** A name term that is empty or too short once accents, case and spaces are set aside (it would match nearly everyone). */
+export const nameTermTooShort = (min: number) =>
+  new ValidationError('SUBSCRIPTIONS_NAME_TERM_TOO_SHORT', `name must have at least ${min} letters or digits to search by`, [
+    { path: 'querystring.name', message: `at least ${min} characters, not counting accents and spaces at the ends` },
+  ]);

@@ -1,18 +1,18 @@
 import { EntitlementV1 } from '@sva/contracts';
 import type { HttpApp } from '@sva/service-kit';
 import type { SubscriptionsContext } from '../context.ts';
-import { parseTaxDocument } from '../domain/document.ts';
-import { customerNotFound, invalidDocument } from '../domain/errors.ts';
+import { customerNotFound } from '../domain/errors.ts';
 import { historyText, historyWho } from '../domain/history-words.ts';
 import type { HistoryAction } from '../domain/history.ts';
 import type { ServiceStatus } from '../domain/service-status.ts';
 import { toHeldAttachment } from '../use-cases/attachment.ts';
-import { createCustomer, documentKeysOf } from '../use-cases/customers.ts';
+import { searchCustomers, type CustomerPosition } from '../use-cases/customer-search.ts';
+import { createCustomer } from '../use-cases/customers.ts';
 import { customerDecisions } from '../use-cases/decisions.ts';
 import { explainForCustomer, explainLanguage } from '../use-cases/explain.ts';
 import { historyNames } from '../use-cases/history.ts';
 import { createService } from '../use-cases/services.ts';
-import { actorOf, BigIntCursor, decodeCursor, encodeCursor, idempotent, TimeBigIntCursor, TimeCursor } from './request-context.ts';
+import { actorOf, BigIntCursor, decodeCursor, encodeCursor, idempotent, NameCursor, TimeBigIntCursor, TimeCursor } from './request-context.ts';
 import {
   CustomerBody,
   CustomerCreatedResource,
@@ -34,6 +34,9 @@ import {
 
 const tags = ['customers'];
 
+const timePosition = (cursor: { at: string; id: string } | undefined): CustomerPosition | undefined => (cursor ? { by: 'created', at: new Date(cursor.at), id: cursor.id } : undefined);
+const namePosition = (cursor: { n: string } | undefined): CustomerPosition | undefined => (cursor ? { by: 'name', id: cursor.n } : undefined);
+
 export function customerRoutes(app: HttpApp, ctx: SubscriptionsContext): void {
   app.post('/v1/customers', {
     schema: {
@@ -51,42 +54,19 @@ export function customerRoutes(app: HttpApp, ctx: SubscriptionsContext): void {
   app.get('/v1/customers', {
     schema: {
       tags,
-      summary: 'List customers, newest first, or find one by CPF/CNPJ or customer code',
+      summary: 'Find customers by name, CPF/CNPJ, customer code, network login or subscriber id, or list them newest first',
+      description:
+        'Clientes › busca. Criteria given together must all hold. By `name` the results are ordered by name (accents and case ignored), then id; otherwise newest first. A name term shorter than 3 characters, once accents and spaces are set aside, is refused with SUBSCRIPTIONS_NAME_TERM_TOO_SHORT; an invalid CPF/CNPJ with SUBSCRIPTIONS_INVALID_DOCUMENT.',
       querystring: CustomerListQuery,
       response: { 200: page(CustomerSummary) },
     },
   }, async (request) => {
-    const { limit, cursor, document, code } = request.query;
-    const after = decodeCursor(cursor, TimeCursor);
-    let documentKeys: string[] | undefined;
-    if (document !== undefined) {
-      const parsed = parseTaxDocument(document);
-      if (!parsed) throw invalidDocument();
-      documentKeys = documentKeysOf(ctx, parsed.value);
-    }
-    const rows = await ctx.db.customer.findMany({
-      where: {
-        ...(documentKeys ? { documentKey: { in: documentKeys } } : {}),
-        ...(code ? { code } : {}),
-        ...(after ? { OR: [{ createdAt: { lt: new Date(after.at) } }, { createdAt: new Date(after.at), id: { lt: after.id } }] } : {}),
-      },
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      take: limit + 1,
-    });
-    const items = rows.slice(0, limit);
-    const last = items[items.length - 1];
+    const { limit, cursor, ...search } = request.query;
+    const after = search.name === undefined ? timePosition(decodeCursor(cursor, TimeCursor)) : namePosition(decodeCursor(cursor, NameCursor));
+    const found = await searchCustomers(ctx, search, limit, after);
     return {
-      items: items.map((c) => ({
-        id: c.id,
-        name: c.name,
-        documentType: c.documentType as 'cpf' | 'cnpj',
-        documentMasked: c.documentMasked,
-        email: c.email,
-        code: c.code,
-        delinquent: c.delinquent,
-        createdAt: c.createdAt.toISOString(),
-      })),
-      nextCursor: rows.length > limit && last ? encodeCursor({ at: last.createdAt.toISOString(), id: last.id }) : null,
+      items: found.items.map((c) => ({ ...c, createdAt: c.createdAt.toISOString() })),
+      nextCursor: found.next === null ? null : encodeCursor(found.next.by === 'name' ? { n: found.next.id } : { at: found.next.at.toISOString(), id: found.next.id }),
     };
   });
 

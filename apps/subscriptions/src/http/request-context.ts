@@ -76,6 +76,9 @@ export function decodeCursor<S extends z.ZodType>(cursor: string | undefined, sc
  */
 export const TimeCursor = z.object({ at: CursorTimestamp, id: Id });
 
+/** A position in a list ordered by name (customer search): the last customer's id only, never the name (cursors are logged). */
+export const NameCursor = z.object({ n: Id });
+
 /** A position by `bigint` id (history): digits within PostgreSQL's bigint. */
 export const BigIntCursor = z.object({ id: BigIntIdText });
 

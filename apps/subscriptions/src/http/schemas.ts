@@ -34,8 +34,17 @@ export const CustomerBody = z.object({
 export const CustomerListQuery = z.object({
   limit: Limit,
   cursor: Cursor,
+  name: z
+    .string()
+    .trim()
+    .min(3)
+    .max(200)
+    .optional()
+    .describe('Find by parts of the name, accents and case ignored: every word typed is in the name, in any order ("joao", "silv" and "silva joao" find "João da Silva"); at least 3 characters. Results are ordered by name, then id.'),
   document: z.string().trim().min(11).max(20).optional().describe('Find by CPF/CNPJ (numeric or alphanumeric, with or without punctuation)'),
   code: z.string().trim().min(1).max(64).optional().describe('Find by customer code'),
+  login: z.string().trim().min(1).max(128).optional().describe('Find by the network (PPPoE/RADIUS) login of one of the customer\'s services, exactly as registered (spaces at the ends ignored)'),
+  subscriberId: z.string().trim().min(8).max(64).optional().describe('Find by the subscriber id an integration knows the customer by (R13)'),
 });
 
 export const CustomerCreatedResource = z.object({

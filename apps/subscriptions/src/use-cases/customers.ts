@@ -2,6 +2,7 @@ import { parseKeyId } from '@sva/contracts';
 import type { SubscriptionsContext } from '../context.ts';
 import { maskTaxDocument, parseTaxDocument } from '../domain/document.ts';
 import { duplicateCustomer, invalidDocument } from '../domain/errors.ts';
+import { nameSearchForm } from '../domain/name-search.ts';
 import { recordHistory } from '../repositories/history.ts';
 import { actorOf, runCommand, type CommandOptions } from './command.ts';
 import { uniqueViolation } from './unique-violation.ts';
@@ -36,6 +37,7 @@ export async function createCustomer(ctx: SubscriptionsContext, input: CreateCus
   const data = {
     id: ctx.newId(),
     name: input.name,
+    nameSearch: nameSearchForm(input.name),
     documentType: document.type,
     documentKey,
     documentVerifier: ctx.hasher.verifier('cpf_cnpj', documentKey, document.value),

@@ -1,60 +1,108 @@
-import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useId, useState } from 'react';
 import { Link } from 'wouter';
 import { subscriptions, unwrap } from '../../shared/api.ts';
 import { useI18n } from '../../shared/i18n.tsx';
-import { digitsOf, Field, Page, ProblemMessage, problemOf } from '../../shared/ui.tsx';
+import { Field, Page, ProblemMessage, problemOf } from '../../shared/ui.tsx';
 
-/** Clientes: search by CPF/CNPJ (with or without punctuation) or customer code. */
+/** What the search box searches by: each is one query parameter of `GET /v1/customers`. */
+const KINDS = ['name', 'document', 'code', 'login', 'subscriberId'] as const;
+type Kind = (typeof KINDS)[number];
+
+const PAGE_SIZE = 20;
+
+const kindLabel = { name: 'searchByName', document: 'document', code: 'searchByCode', login: 'searchByLogin', subscriberId: 'searchBySubscriber' } as const;
+const kindHint = { name: 'searchHintName', document: 'searchHintDocument', code: 'searchHintCode', login: 'searchHintLogin', subscriberId: 'searchHintSubscriber' } as const;
+
+/**
+ * Clientes: one search box and what it searches by — name (any part, accents and case ignored),
+ * CPF/CNPJ (with or without punctuation), customer code, network login or subscriber id. Results
+ * come a page at a time ("Próxima página"), by name in name order; documents only masked.
+ */
 export function CustomersPage() {
-  const { t, m } = useI18n();
+  const { t } = useI18n();
+  const kindId = useId();
+  const [kind, setKind] = useState<Kind>('name');
   const [text, setText] = useState('');
-  const [asked, setAsked] = useState<{ document?: string; code?: string } | undefined>();
+  const [asked, setAsked] = useState<{ kind: Kind; value: string } | undefined>();
+  // The cursors of the pages seen so far: [undefined (first page), nextCursor of page 1, …].
+  const [cursors, setCursors] = useState<Array<string | undefined>>([undefined]);
+  const pageIndex = cursors.length - 1;
+  const cursor = cursors[pageIndex];
   const results = useQuery({
-    queryKey: ['customers', asked],
+    queryKey: ['customers', asked, cursor],
     enabled: asked !== undefined,
-    queryFn: () => unwrap(subscriptions.GET('/v1/customers', { params: { query: { limit: 20, ...asked } } })),
+    placeholderData: keepPreviousData,
+    // The page number travels with its data: while the next page loads, the previous one stays shown under its own number.
+    queryFn: async () => ({
+      page: pageIndex + 1,
+      ...(await unwrap(subscriptions.GET('/v1/customers', { params: { query: { limit: PAGE_SIZE, [asked!.kind]: asked!.value, ...(cursor ? { cursor } : {}) } } }))),
+    }),
   });
+  const items = results.data?.items ?? [];
   return (
-    <Page title={m.customers}>
+    <Page title={t('customers')}>
       <form
         className="search"
         role="search"
+        aria-label={t('searchCustomers')}
         onSubmit={(event) => {
           event.preventDefault();
-          const digits = digitsOf(text);
-          // 11 or 14 digits (punctuation or not) is a CPF/CNPJ; anything else is a customer code.
-          setAsked(digits.length === 11 || digits.length === 14 ? { document: digits } : { code: text.trim() });
+          setCursors([undefined]);
+          setAsked({ kind, value: text.trim() });
         }}
       >
-        <Field label={`${t('document')} / ${t('code')}`} name="document" value={text} onChange={(e) => setText(e.target.value)} problem={problemOf(results.error)} />
+        <div className="field">
+          <label htmlFor={kindId}>{t('searchBy')}</label>
+          <select id={kindId} value={kind} onChange={(e) => setKind(e.target.value as Kind)}>
+            {KINDS.map((k) => (
+              <option key={k} value={k}>
+                {t(kindLabel[k])}
+              </option>
+            ))}
+          </select>
+        </div>
+        <Field label={t(kindLabel[kind])} name={kind} value={text} placeholder={t(kindHint[kind])} onChange={(e) => setText(e.target.value)} problem={asked?.kind === kind ? problemOf(results.error) : undefined} />
         <button type="submit">{t('search')}</button>
       </form>
       <ProblemMessage error={results.error} />
-      {results.data && results.data.items.length === 0 && <p>{t('noResults')}</p>}
-      {results.data && results.data.items.length > 0 && (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t('name')}</th>
-              <th scope="col">{t('document')}</th>
-              <th scope="col">{t('code')}</th>
-              <th scope="col">{t('standing')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {results.data.items.map((customer) => (
-              <tr key={customer.id}>
-                <td>
-                  <Link href={`/clientes/${customer.id}`}>{customer.name}</Link>
-                </td>
-                <td>{customer.documentMasked}</td>
-                <td>{customer.code ?? '—'}</td>
-                <td>{customer.delinquent ? m.serviceStatus.suspended_debt : t('standingGood')}</td>
+      {results.data && items.length === 0 && <p>{t('noResults')}</p>}
+      {items.length > 0 && (
+        <>
+          <table>
+            <caption>{t('searchResultsPage', { page: results.data!.page })}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('name')}</th>
+                <th scope="col">{t('document')}</th>
+                <th scope="col">{t('code')}</th>
+                <th scope="col">{t('standing')}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {items.map((customer) => (
+                <tr key={customer.id}>
+                  <td>
+                    <Link href={`/clientes/${customer.id}`}>{customer.name}</Link>
+                  </td>
+                  <td>{customer.documentMasked}</td>
+                  <td>{customer.code ?? '—'}</td>
+                  <td>{customer.delinquent ? t('standingDelinquentShort') : t('standingGood')}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {(pageIndex > 0 || results.data?.nextCursor) && (
+            <nav className="pager" aria-label={t('pagination')}>
+              <button type="button" disabled={pageIndex === 0 || results.isFetching} onClick={() => setCursors(cursors.slice(0, -1))}>
+                {t('previousPage')}
+              </button>
+              <button type="button" disabled={!results.data?.nextCursor || results.isFetching} onClick={() => setCursors([...cursors, results.data!.nextCursor!])}>
+                {t('nextPage')}
+              </button>
+            </nav>
+          )}
+        </>
       )}
     </Page>
   );
