@@ -5,7 +5,7 @@ import { invalidCursor, invalidDocument, nameTermTooShort } from '../domain/erro
 import { MIN_NAME_TERM_LENGTH, nameSearchForm, nameSearchPieces } from '../domain/name-search.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { customerIdsByName, escapeLike } from '../repositories/customer-search.ts';
-import { documentKeysOf } from './customers.ts';
+import { documentKeysOf, type CustomerCreated } from './customers.ts';
 
 /**
  * What an operator searches customers by (Clientes › busca). Every given criterion must hold
@@ -31,13 +31,8 @@ export interface CustomerSearch {
  */
 export type CustomerPosition = { readonly by: 'name'; readonly id: string } | { readonly by: 'created'; readonly at: Date; readonly id: string };
 
-export interface CustomerFound {
-  readonly id: string;
-  readonly name: string;
-  readonly documentType: 'cpf' | 'cnpj';
-  readonly documentMasked: string;
-  readonly email: string | null;
-  readonly code: string | null;
+/** A customer as a search lists it: what registering it answered, with its standing and creation time. */
+export interface CustomerFound extends CustomerCreated {
   readonly delinquent: boolean;
   readonly createdAt: Date;
 }
