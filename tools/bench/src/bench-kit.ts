@@ -119,3 +119,24 @@ export class ServiceProcesses {
     );
   }
 }
+
+/**
+ * Run a benchmark's `main`, then always its `cleanup` (processes stopped, databases and streams
+ * removed), also when interrupted (SIGINT, SIGTERM: exit 130). A failure is logged and sets exit code 1.
+ */
+export async function runBenchmark(main: () => Promise<void>, cleanup: () => Promise<void>, log: (message: string) => void): Promise<void> {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      log(`${signal}: cleaning up`);
+      cleanup().finally(() => process.exit(130));
+    });
+  }
+  try {
+    await main();
+  } catch (error) {
+    log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exitCode = 1;
+  } finally {
+    await cleanup().catch((error: unknown) => log(`cleanup failed: ${String(error)}`));
+  }
+}

@@ -25,7 +25,7 @@ import { performance } from 'node:perf_hooks';
 import { applyMigrations, withDatabaseName } from '@sva/db';
 import { migrationsDir as subscriptionsMigrations } from '@sva/subscriptions';
 import { deleteRunStreams, freePort } from '@sva/testing';
-import { cpuSeconds, cpuSecondsOf, ready, rssMb, runSql, ServiceProcesses, withClient } from './bench-kit.ts';
+import { cpuSeconds, cpuSecondsOf, ready, rssMb, runSql, runBenchmark, ServiceProcesses, withClient } from './bench-kit.ts';
 import { expectedLines, seedClose } from './billing-close-seed.ts';
 
 const env = process.env;
@@ -247,18 +247,4 @@ async function main() {
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 }
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    log(`${signal}: cleaning up`);
-    cleanup().finally(() => process.exit(130));
-  });
-}
-
-try {
-  await main();
-} catch (error) {
-  log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-  process.exitCode = 1;
-} finally {
-  await cleanup().catch((error: unknown) => log(`cleanup failed: ${String(error)}`));
-}
+await runBenchmark(main, cleanup, log);

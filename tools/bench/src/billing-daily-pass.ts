@@ -28,7 +28,7 @@ import { migrationsDir as subscriptionsMigrations } from '@sva/subscriptions';
 import { deleteRunStreams, freePort } from '@sva/testing';
 import { benchCustomerId, seedBilling, seedSubscriptions, shiftDay } from './billing-seed.ts';
 import { ArrivalTracker, percentile, stage } from './billing-timeline.ts';
-import { cpuSeconds, cpuSecondsOf, ready as readyz, runSql, ServiceProcesses, withClient } from './bench-kit.ts';
+import { cpuSeconds, cpuSecondsOf, ready as readyz, runSql, runBenchmark, ServiceProcesses, withClient } from './bench-kit.ts';
 
 const env = process.env;
 const options = {
@@ -331,19 +331,4 @@ async function main() {
 
 const round = (value: number | null) => (value === null ? null : Math.round(value * 100) / 100);
 
-// Interrupted: stop the services and remove the databases and streams before leaving.
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    log(`${signal}: cleaning up`);
-    cleanup().finally(() => process.exit(130));
-  });
-}
-
-try {
-  await main();
-} catch (error) {
-  log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-  process.exitCode = 1;
-} finally {
-  await cleanup().catch((error: unknown) => log(`cleanup failed: ${String(error)}`));
-}
+await runBenchmark(main, cleanup, log);

@@ -4,7 +4,9 @@ import { loginKeyId } from '@sva/contracts';
 import { applyMigrations, ensureDatabase } from '@sva/db';
 import { migrationsDir, nameSearchForm, nameSearchPieces } from '@sva/subscriptions';
 import { deleteRunStreams, freePort, uniqueNatsPrefix } from '@sva/testing';
-import pg from 'pg';
+import type pg from 'pg';
+import { withClient } from './bench-kit.ts';
+import { cpfFromBase } from './billing-seed.ts';
 import { runTs, type Child } from './gateway-processes.ts';
 
 /**
@@ -63,21 +65,9 @@ const SURNAMES = [
   'Peçanha', 'Romão', 'Bragança', 'Aragão', 'Galvão', 'Monção', 'Loureiro', 'Quintão', 'Cunha', 'Nóbrega', 'Tavares',
 ];
 
-/** The CPF of customer `i`: nine digits from `i`, then the two check digits. The seed computes the same in SQL. */
-export function cpfOf(i: number): string {
-  const digits = String(i).padStart(9, '0').split('').map(Number);
-  const check = (weights: number) => {
-    const rest = digits.reduce((sum, d, k) => sum + d * (weights - k), 0) % 11;
-    return rest < 2 ? 0 : 11 - rest;
-  };
-  digits.push(check(10));
-  digits.push(check(11));
-  return digits.join('');
-}
-
 const formatCpf = (cpf: string) => `${cpf.slice(0, 3)}.${cpf.slice(3, 6)}.${cpf.slice(6, 9)}-${cpf.slice(9)}`;
 
-/** `cpfOf(i)` in SQL for a column `i`: the 11-digit text. */
+/** `cpfFromBase(i)` in SQL for a column `i`: the 11-digit text. */
 function cpfSql(): string {
   const digit = (k: number) => `substr(b, ${k}, 1)::int`;
   const d1 = `(${Array.from({ length: 9 }, (_, k) => `${digit(k + 1)} * ${10 - k}`).join(' + ')}) % 11`;
@@ -88,16 +78,6 @@ function cpfSql(): string {
 
 /** base64url of a bytea, without padding (Node's `digest('base64url')`). */
 const b64url = (bytes: string) => `rtrim(translate(encode(${bytes}, 'base64'), '+/', '-_'), '=')`;
-
-async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
 
 interface SeedTimes {
   insertMs: number;
@@ -230,7 +210,7 @@ function probesFor(target: Target): Probe[] {
   const nameTerm = `${words[0]} ${last.slice(0, Math.min(last.length, 4))}`;
   // A surname fragment alone ("raujo"): thousands of customers have it; the first page is asked.
   const fragment = last.length > 5 ? last.slice(1, 6) : last;
-  const cpf = cpfOf(target.i);
+  const cpf = cpfFromBase(target.i);
   return [
     { kind: 'name', path: q({ name: nameTerm }), check: allContain(nameTerm) },
     { kind: 'nameFragment', path: q({ name: fragment }), check: allContain(fragment) },
