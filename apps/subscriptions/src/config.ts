@@ -25,8 +25,8 @@ export interface SubscriptionsConfig extends BaseConfig {
   readonly idempotencyRetentionMs?: number;
   /** How long the gateway's individual decisions are kept (the monthly report's counts stay). Default 90 days. */
   readonly decisionRetentionMs?: number;
-  /** R18: billing settings. Defaults: prorate by days, bill days suspended for debt. */
-  readonly billing?: { readonly dailyProration?: boolean; readonly billDebtSuspension?: boolean };
+  /** R18: billing settings. Defaults: prorate by days, bill days suspended for debt, 2,000 customers per close step. */
+  readonly billing?: { readonly dailyProration?: boolean; readonly billDebtSuspension?: boolean; readonly closeBatchSize?: number };
 }
 
 /** Defaults of the optional settings (the embedded mode and tests build configs by hand). */
@@ -38,6 +38,7 @@ export const subscriptionsDefaults = {
   standingBatchSize: 250,
   dailyProration: true,
   billDebtSuspension: true,
+  closeBatchSize: 2_000,
 } as const;
 
 const Env = z.object({
@@ -55,6 +56,7 @@ const Env = z.object({
   SUBSCRIPTIONS_DECISION_RETENTION_MS: env.durationMs(subscriptionsDefaults.decisionRetentionMs),
   SUBSCRIPTIONS_BILLING_DAILY_PRORATION: env.bool(subscriptionsDefaults.dailyProration),
   SUBSCRIPTIONS_BILLING_BILL_DEBT_SUSPENSION: env.bool(subscriptionsDefaults.billDebtSuspension),
+  SUBSCRIPTIONS_BILLING_CLOSE_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(subscriptionsDefaults.closeBatchSize),
 });
 
 /** Parse the environment; throws `ConfigError` naming each bad variable. */
@@ -73,6 +75,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Subscriptio
     standingBatchSize: e.SUBSCRIPTIONS_STANDING_BATCH_SIZE,
     idempotencyRetentionMs: e.SUBSCRIPTIONS_IDEMPOTENCY_RETENTION_MS,
     decisionRetentionMs: e.SUBSCRIPTIONS_DECISION_RETENTION_MS,
-    billing: { dailyProration: e.SUBSCRIPTIONS_BILLING_DAILY_PRORATION, billDebtSuspension: e.SUBSCRIPTIONS_BILLING_BILL_DEBT_SUSPENSION },
+    billing: {
+      dailyProration: e.SUBSCRIPTIONS_BILLING_DAILY_PRORATION,
+      billDebtSuspension: e.SUBSCRIPTIONS_BILLING_BILL_DEBT_SUSPENSION,
+      closeBatchSize: e.SUBSCRIPTIONS_BILLING_CLOSE_BATCH_SIZE,
+    },
   };
 }

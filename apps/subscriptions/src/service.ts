@@ -13,6 +13,8 @@ import { customerRoutes } from './http/customers.routes.ts';
 import { serviceRoutes } from './http/services.routes.ts';
 import { supportRoutes } from './http/support.routes.ts';
 import { billingRoutes } from './billing/http/billing.routes.ts';
+import type { BillingSettings } from './billing/domain/billing-lines.ts';
+import { closeStep } from './billing/use-cases/billing-lines.ts';
 import { catalogEventsConsumer } from './messaging/catalog-events.consumer.ts';
 import { decisionsConsumer } from './messaging/decisions.consumer.ts';
 import { periodicWorker } from './messaging/periodic-worker.ts';
@@ -117,6 +119,18 @@ export async function buildSubscriptionsService(config: SubscriptionsConfig, dep
     return (await pruneDecisions(ctx, new Date(now - (config.decisionRetentionMs ?? subscriptionsDefaults.decisionRetentionMs)), limit)) === limit;
   });
 
+  const billingSettings: BillingSettings = {
+    timeZone: ctx.timeZone,
+    dailyProration: config.billing?.dailyProration ?? subscriptionsDefaults.dailyProration,
+    billDebtSuspension: config.billing?.billDebtSuspension ?? subscriptionsDefaults.billDebtSuspension,
+  };
+  // R20: the close job, one batch of customers a transaction, kicked when a close is asked for.
+  const billingClose = periodicWorker('billing-close', 30_000, logger, async () => {
+    const step = await closeStep(ctx, billingSettings, config.billing?.closeBatchSize ?? subscriptionsDefaults.closeBatchSize);
+    if (step?.closed) logger.info({ period: step.period }, 'competência closed');
+    return step !== null;
+  });
+
   const { app, lifecycle } = createHttpApp({
     name: 'subscriptions',
     version: SUBSCRIPTIONS_VERSION,
@@ -136,11 +150,7 @@ export async function buildSubscriptionsService(config: SubscriptionsConfig, dep
   customerRoutes(app, ctx);
   serviceRoutes(app, ctx);
   supportRoutes(app, ctx);
-  billingRoutes(app, ctx, {
-    timeZone: ctx.timeZone,
-    dailyProration: config.billing?.dailyProration ?? subscriptionsDefaults.dailyProration,
-    billDebtSuspension: config.billing?.billDebtSuspension ?? subscriptionsDefaults.billDebtSuspension,
-  });
+  billingRoutes(app, ctx, billingSettings, billingClose);
 
   return serviceHost({
     name: 'subscriptions',
@@ -154,6 +164,7 @@ export async function buildSubscriptionsService(config: SubscriptionsConfig, dep
       standingConsumer(bus, ctx, logger, config.standingBatchSize ?? subscriptionsDefaults.standingBatchSize),
       decisionsConsumer(bus, ctx, logger),
       trialExpiry,
+      billingClose,
       rebind,
       rekey,
       housekeeping,

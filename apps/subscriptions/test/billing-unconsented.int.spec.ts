@@ -76,6 +76,7 @@ describe.runIf(process.env['DATABASE_URL'])('billable lines without consent (R19
     // Closed: the stored lines keep no consent, and the report reads them.
     clock.set('2026-12-02T15:00:00Z');
     await h.ok('POST', '/v1/billing/periods/2026-11/close');
+    await h.eventually(async () => (await h.ok('GET', '/v1/billing/periods/2026-11')).status === 'closed');
     const closed = await h.ok('GET', '/v1/billing/reports/unconsented?period=2026-11');
     expect(closed.items.map((l: any) => l.id)).toEqual(report.items.map((l: any) => l.id));
 

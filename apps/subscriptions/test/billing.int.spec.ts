@@ -67,20 +67,27 @@ describe.runIf(process.env['DATABASE_URL'])('billing lines (R18–R20), through 
     expect((await h.call('POST', '/v1/billing/periods/2026-12/close')).body).toMatchObject({ status: 409, code: 'SUBSCRIPTIONS_BILLING_PERIOD_NOT_ENDED' });
     expect((await h.call('POST', '/v1/billing/periods/2026-13/close')).status).toBe(400);
 
-    // Close, idempotently.
-    const closed = await h.call('POST', '/v1/billing/periods/2026-11/close', undefined, { 'idempotency-key': 'close-2026-11' });
-    expect(closed.status).toBe(200);
-    expect(closed.body.totals).toEqual({
+    // Close, idempotently: accepted (202, closing), then the job closes it.
+    const openTotals = (await h.ok('GET', '/v1/billing/periods/2026-11')).totals;
+    const accepted = await h.call('POST', '/v1/billing/periods/2026-11/close', undefined, { 'idempotency-key': 'close-2026-11' });
+    expect(accepted.status).toBe(202);
+    expect(accepted.headers.get('location')).toBe('/v1/billing/periods/2026-11');
+    expect(accepted.body).toMatchObject({ period: '2026-11', status: 'closing', requestedAt: '2026-12-02T15:00:00.000Z', closedAt: null });
+    const replayed = await h.call('POST', '/v1/billing/periods/2026-11/close', undefined, { 'idempotency-key': 'close-2026-11' });
+    expect(replayed.body).toEqual(accepted.body);
+    expect(replayed.headers.get('idempotent-replayed')).toBe('true');
+    const closed = await h.eventually(async () => {
+      const period = await h.ok('GET', '/v1/billing/periods/2026-11');
+      return period.status === 'closed' && period;
+    });
+    expect(closed.totals).toEqual({
       lines: 3,
       billableLines: 2,
       billableCents: 3_150,
       byFiscalCode: [{ kind: 'scm', serviceCode: '0105', amountCents: 840 }, { kind: 'sva', serviceCode: '1.09', amountCents: 2_310 }],
     });
-    const replayed = await h.call('POST', '/v1/billing/periods/2026-11/close', undefined, { 'idempotency-key': 'close-2026-11' });
-    expect(replayed.body).toEqual(closed.body);
-    expect(replayed.headers.get('idempotent-replayed')).toBe('true');
+    expect(closed.totals).toEqual(openTotals);
     expect((await h.call('POST', '/v1/billing/periods/2026-11/close')).body).toMatchObject({ status: 409, code: 'SUBSCRIPTIONS_BILLING_PERIOD_CLOSED' });
-    expect(await h.ok('GET', '/v1/billing/periods/2026-11')).toMatchObject({ status: 'closed', totals: closed.body.totals });
     const sent = async (subject: string) => Number((await db.query('SELECT count(*) AS n FROM outbox_message WHERE destination = $1', [subject])).rows[0].n);
     expect(await sent(subjects.subscriptions.billingPeriodClosed)).toBe(1);
     expect(await sent(subjects.subscriptions.billingLineClosed)).toBe(3);
@@ -112,5 +119,58 @@ describe.runIf(process.env['DATABASE_URL'])('billing lines (R18–R20), through 
     expect(byPackage(december.items, music.packageId).filter((l: any) => l.kind === 'charge')).toEqual([]);
     expect(december.totals.billableCents).toBe(1_500 - 1_100);
     expect((await h.call('GET', `/v1/customers/00000000-0000-4000-8000-000000000001/charges?period=2026-12`)).status).toBe(404);
+  });
+});
+
+describe.runIf(process.env['DATABASE_URL'])('the close job (R20), in steps, on two replicas', () => {
+  let h: Harness;
+  const clock = new FixedClock('2026-11-10T15:00:00Z');
+
+  beforeAll(async () => {
+    h = await startHarness({ clock, replicas: 1, closeBatchSize: 1 });
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  it('R20: when two replicas run the close one customer a step, then each line is written and announced once and the totals are the preview\'s', async () => {
+    const integration = h.catalog.integration();
+    await h.catalog.announce(subjects.catalog.integrationChanged, integration);
+    const music = h.catalog.package([{ integrationId: integration.integrationId, productCodes: ['mumo'] }], { description: 'Música', priceCents: 3_000 });
+    for (let i = 0; i < 6; i += 1) {
+      const { serviceId } = await h.customerWithService();
+      await h.ok('POST', `/v1/services/${serviceId}/packages`, { packageId: music.packageId, priceCents: 1_000 + i, consent });
+    }
+    clock.set('2026-12-02T15:00:00Z');
+    const preview = await h.ok('GET', '/v1/billing/periods/2026-11');
+    const previewIds: string[] = [];
+    for (let cursor: string | null = null, first = true; first || cursor; first = false) {
+      const page: any = await h.ok('GET', `/v1/billing/lines?period=2026-11&limit=4${cursor ? `&cursor=${cursor}` : ''}`);
+      previewIds.push(...page.items.map((l: any) => l.id));
+      cursor = page.nextCursor;
+    }
+    expect(previewIds.length).toBeGreaterThanOrEqual(6);
+
+    // Both replicas are asked at once (each kicks its own job): both accept the one close.
+    const [a, b] = await Promise.all(h.urls.map((base) => h.call('POST', '/v1/billing/periods/2026-11/close', undefined, {}, base)));
+    expect([a!.status, b!.status]).toEqual([202, 202]);
+    const closed = await h.eventually(async () => {
+      const period = await h.ok('GET', '/v1/billing/periods/2026-11');
+      return period.status === 'closed' && period;
+    }, 30_000);
+    expect(closed.totals).toEqual(preview.totals);
+
+    const db = new pg.Client({ connectionString: h.databaseUrl });
+    await db.connect();
+    try {
+      const lines = await db.query("SELECT id::text FROM billing_line WHERE period = '2026-11' ORDER BY id");
+      expect(lines.rows.map((r) => r.id)).toEqual([...previewIds].sort());
+      const announced = await db.query('SELECT payload->>\'id\' AS id FROM outbox_message WHERE destination = $1', [subjects.subscriptions.billingLineClosed]);
+      expect(announced.rows.map((r) => r.id).sort()).toEqual([...previewIds].sort());
+      const periodEvents = await db.query('SELECT count(*)::int AS n FROM outbox_message WHERE destination = $1', [subjects.subscriptions.billingPeriodClosed]);
+      expect(periodEvents.rows[0].n).toBe(1);
+    } finally {
+      await db.end();
+    }
   });
 });

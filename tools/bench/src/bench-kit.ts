@@ -92,7 +92,9 @@ export class ServiceProcesses {
 
   start(name: 'billing' | 'subscriptions' | 'gateway', variables: Record<string, string>): ChildProcess {
     const out = openSync(path.join(this.logDir, `${name}.log`), 'a');
-    const child = fork(launcher, [name], { execArgv: ['--import', 'tsx'], env: { ...this.baseEnv, ...variables }, stdio: ['ignore', out, out, 'ipc'] });
+    // BENCH_CPU_PROFILE=1: each service writes a V8 CPU profile (`*.cpuprofile`) into the log folder when it exits.
+    const profile = this.baseEnv.BENCH_CPU_PROFILE === '1' ? ['--cpu-prof', `--cpu-prof-dir=${this.logDir}`] : [];
+    const child = fork(launcher, [name], { execArgv: ['--import', 'tsx', ...profile], env: { ...this.baseEnv, ...variables }, stdio: ['ignore', out, out, 'ipc'] });
     child.once('exit', (code) => {
       if (!this.stopping) this.log(`${name} exited early with code ${code}; see ${path.join(this.logDir, `${name}.log`)}`);
     });

@@ -170,17 +170,26 @@ async function main() {
   const load = loadavg()[0]!;
   const stopRss = sampleRss(service.pid);
   const closeStarted = performance.now();
-  const closed = await fetch(`${base}/v1/billing/periods/${period}/close`, {
+  const accepted = await fetch(`${base}/v1/billing/periods/${period}/close`, {
     method: 'POST',
     headers: { authorization: `Bearer ${apiKey}`, 'idempotency-key': randomUUID(), 'content-type': 'application/json' },
     body: '{}',
-    signal: AbortSignal.timeout(options.timeoutMs),
   });
+  if (accepted.status !== 202) throw new Error(`close answered ${accepted.status}: ${await accepted.text()}`);
+  const acceptedMs = Math.round(performance.now() - closeStarted);
+  // The close runs as a job: poll the period until it is closed.
+  let closeBody: { status?: string; totals?: { lines: number; billableLines: number; billableCents: number } } = {};
+  for (let polls = 0; closeBody.status !== 'closed'; polls++) {
+    if (performance.now() - closeStarted > options.timeoutMs) throw new Error(`the close did not finish in ${options.timeoutMs} ms: ${JSON.stringify(closeBody)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const answer = await fetch(`${base}/v1/billing/periods/${period}`, { headers: { authorization: `Bearer ${apiKey}` } });
+    closeBody = (await answer.json()) as typeof closeBody;
+    if (polls % 50 === 49) log(`closing: ${closeBody.totals?.lines ?? 0} lines written`);
+  }
   const closeMs = Math.round(performance.now() - closeStarted);
   const closeRss = stopRss();
   const cpuAfter = cpu();
-  const closeBody = (await closed.json()) as { totals?: { lines: number; billableLines: number; billableCents: number } };
-  if (closed.status !== 200 || !closeBody.totals) throw new Error(`close answered ${closed.status}: ${JSON.stringify(closeBody)}`);
+  if (!closeBody.totals) throw new Error(`the closed period has no totals: ${JSON.stringify(closeBody)}`);
   log(`closed in ${closeMs} ms: ${JSON.stringify(closeBody.totals)}`);
 
   // 4. The relay puts the lines on the stream after the close committed.
@@ -218,6 +227,7 @@ async function main() {
     result: {
       closeMs,
       closeTargetMs: options.targets.closeMs,
+      closeAcceptedMs: acceptedMs,
       closeWithinTarget: closeMs <= options.targets.closeMs,
       closeOverFloor: Math.round((closeMs / floorClose.ms) * 100) / 100,
       ndjsonLinesPerSecond: ndjson.linesPerSecond,

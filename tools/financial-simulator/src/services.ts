@@ -17,7 +17,7 @@ const Problem = z.object({ status: z.number().int(), code: z.string().optional()
 
 export const PeriodResource = z.object({
   period: z.string(),
-  status: z.enum(['open', 'closed']),
+  status: z.enum(['open', 'closing', 'closed']),
   closedAt: z.string().nullable(),
   closedBy: z.string().nullable(),
   totals: BillingTotalsV1,
@@ -60,7 +60,10 @@ export class UpstreamRefusal extends DomainError {
 
 export interface PlatformClient {
   period(period: string): Promise<PeriodResource>;
-  /** Close a competência; `alreadyClosed` when it was (the refusal SUBSCRIPTIONS_BILLING_PERIOD_CLOSED). */
+  /**
+   * Close a competência and wait for its close job to finish; `alreadyClosed` when it was (the
+   * refusal SUBSCRIPTIONS_BILLING_PERIOD_CLOSED).
+   */
   close(period: string, idempotencyKey: string): Promise<{ closed: BillingPeriodClosedV1 | null; alreadyClosed: boolean; replayed: boolean }>;
   /** Every line of a competência, streamed from the NDJSON export and checked against the contract. */
   lines(period: string): AsyncGenerator<BillingLineV1>;
@@ -68,7 +71,7 @@ export interface PlatformClient {
   invoice(invoiceId: string): Promise<InvoiceResource | null>;
 }
 
-export function platformClient(urls: ServiceUrls, apiKey: string, timeoutMs = 30_000): PlatformClient {
+export function platformClient(urls: ServiceUrls, apiKey: string, timeoutMs = 30_000, closeTimeoutMs = 600_000): PlatformClient {
   const call = async (service: 'subscriptions' | 'billing-status', url: string, init: RequestInit = {}): Promise<Response> => {
     let response: Response;
     try {
@@ -95,14 +98,25 @@ export function platformClient(urls: ServiceUrls, apiKey: string, timeoutMs = 30
   const sub = (path: string) => `${urls.subscriptions}${path}`;
   const bill = (path: string) => `${urls.billing}${path}`;
 
+  const periodOf = async (period: string) => json(PeriodResource, await call('subscriptions', sub(`/v1/billing/periods/${encodeURIComponent(period)}`)), 'subscriptions');
+
   return {
-    async period(period) {
-      return json(PeriodResource, await call('subscriptions', sub(`/v1/billing/periods/${encodeURIComponent(period)}`)), 'subscriptions');
-    },
+    period: periodOf,
     async close(period, idempotencyKey) {
       try {
         const response = await call('subscriptions', sub(`/v1/billing/periods/${encodeURIComponent(period)}/close`), { method: 'POST', headers: { 'idempotency-key': idempotencyKey } });
-        return { closed: await json(BillingPeriodClosedV1, response, 'subscriptions'), alreadyClosed: false, replayed: response.headers.get('idempotent-replayed') === 'true' };
+        await json(PeriodResource, response, 'subscriptions');
+        const replayed = response.headers.get('idempotent-replayed') === 'true';
+        // Accepted (202): the close runs as a job in subscriptions; its period says when it is done.
+        const deadline = Date.now() + closeTimeoutMs;
+        for (let wait = 50; ; wait = Math.min(1_000, wait * 2)) {
+          const summary = await periodOf(period);
+          if (summary.status === 'closed' && summary.closedAt) {
+            return { closed: BillingPeriodClosedV1.parse({ period, closedAt: summary.closedAt, closedBy: summary.closedBy ?? '', totals: summary.totals }), alreadyClosed: false, replayed };
+          }
+          if (Date.now() > deadline) throw new UnavailableError('SIMULATOR_CLOSE_STILL_RUNNING', `subscriptions is still closing ${period} after ${closeTimeoutMs} ms; ask again later`);
+          await new Promise((resolve) => setTimeout(resolve, wait));
+        }
       } catch (error) {
         if (error instanceof UpstreamRefusal && error.code === 'SUBSCRIPTIONS_BILLING_PERIOD_CLOSED') return { closed: null, alreadyClosed: true, replayed: false };
         throw error;

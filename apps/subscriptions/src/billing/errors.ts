@@ -10,3 +10,8 @@ export const periodNotEnded = (period: string, current: string) =>
   });
 export const periodOutOfOrder = (period: string, expected: string) =>
   new ConflictError('SUBSCRIPTIONS_BILLING_PERIOD_OUT_OF_ORDER', `competências close in order: close ${expected} before ${period}`, { rule: 'R20', fields: [{ path: 'period', message: `close ${expected} first` }] });
+export const periodCloseRunning = (period: string, running: string) =>
+  new ConflictError('SUBSCRIPTIONS_BILLING_CLOSE_RUNNING', `competência ${running} is being closed; ask for ${period} once it is closed (GET /v1/billing/periods/${running})`, {
+    rule: 'R20',
+    fields: [{ path: 'period', message: `${running} is being closed` }],
+  });

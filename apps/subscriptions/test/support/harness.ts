@@ -100,6 +100,8 @@ export interface HarnessOptions {
   readonly clock?: FixedClock;
   readonly trialSweepIntervalMs?: number;
   readonly standingBatchSize?: number;
+  /** Customers per step of the billing close job. */
+  readonly closeBatchSize?: number;
   /** Extra replicas of the service on the same database and bus (for "safe in every replica"). */
   readonly replicas?: number;
   readonly logLevel?: string;
@@ -178,6 +180,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       republishOnStart: false,
       trialSweepIntervalMs: options.trialSweepIntervalMs ?? 3_600_000,
       ...(options.standingBatchSize ? { standingBatchSize: options.standingBatchSize } : {}),
+      ...(options.closeBatchSize ? { billing: { closeBatchSize: options.closeBatchSize } } : {}),
     };
     const running: RunningService[] = [];
     for (let i = 0; i < 1 + (options.replicas ?? 0); i += 1) {

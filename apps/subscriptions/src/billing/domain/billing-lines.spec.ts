@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { adjustmentLines, fiscalItemsOf, linesForAttachment, totalsOf, type AttachmentFacts, type BillingSettings } from './billing-lines.ts';
+import { addToTotals, adjustmentLines, fiscalItemsOf, linesForAttachment, NO_TOTALS, totalsOf, type AttachmentFacts, type BillingSettings } from './billing-lines.ts';
 import { lineId } from './line-id.ts';
 import { daysInPeriod, isPeriod, nextPeriod } from './period.ts';
 
@@ -175,6 +175,15 @@ describe('fiscal items (R18, R5)', () => {
       billableCents: 1500,
       byFiscalCode: [{ kind: 'scm', serviceCode: '0105', amountCents: 600 }, { kind: 'sva', serviceCode: '1.09', amountCents: 900 }],
     });
+  });
+
+  it('R18 totals: when lines are added batch after batch (the close), then the totals are those of all the lines at once', () => {
+    const other = facts({ attachmentId: '0b0c7d1e-51a8-4a49-9d0f-6f8b4d1e2a07', composition: [{ kind: 'sva', serviceCode: '1.05', weightCents: 1 }] });
+    const first = linesForAttachment('2026-11', facts({ detachedAt: local('2026-11-16T00:00:00') }), settings);
+    const second = [...linesForAttachment('2026-11', other, settings), ...linesForAttachment('2026-11', facts({ trialEndsAt: local('2026-11-08T00:00:00') }), settings)];
+    const inBatches = addToTotals(addToTotals(NO_TOTALS, first), second);
+    expect(inBatches).toEqual(totalsOf([...first, ...second]));
+    expect(inBatches.byFiscalCode.map((item) => item.serviceCode)).toEqual(['0105', '1.05', '1.09']);
   });
 });
 

@@ -127,11 +127,18 @@ const HELD: ReadonlySet<ServiceStatus> = new Set(['enabled', 'suspended_debt', '
  */
 const FALLBACK_COMPOSITION: readonly FiscalShare[] = [{ kind: 'sva', serviceCode: '1.09', weightCents: 1 }];
 
+/** A timeline with each entry's local day (`YYYY-MM-DD`), worked out once per attachment rather than once per day. */
+type LocalTimeline<T> = readonly { readonly day: string; readonly value: T }[];
+
+function localTimeline<T>(timeline: readonly Timed<T>[], timeZone: string): LocalTimeline<T> {
+  return timeline.map((entry) => ({ day: calendarDate(entry.at, timeZone), value: entry.value }));
+}
+
 /** The value in force at the end of local day `day` (the last one that started on or before it). */
-function valueOn<T>(timeline: readonly Timed<T>[], day: string, timeZone: string): T | undefined {
+function valueOn<T>(timeline: LocalTimeline<T>, day: string): T | undefined {
   let found: T | undefined;
   for (const entry of timeline) {
-    if (calendarDate(entry.at, timeZone) <= day) found = entry.value;
+    if (entry.day <= day) found = entry.value;
     else break;
   }
   return found;
@@ -182,13 +189,15 @@ export function linesForAttachment(period: Period, facts: AttachmentFacts, setti
   const removedOn = facts.detachedAt ? calendarDate(facts.detachedAt, timeZone) : null;
   const detachedOn = trialUntil !== null && (removedOn === null || trialUntil < removedOn) ? trialUntil : removedOn;
   const firstPrice = facts.prices[0]?.value ?? 0;
+  const statuses = localTimeline(facts.statuses, timeZone);
+  const prices = localTimeline(facts.prices, timeZone);
 
   const groups = new Map<string, DayGroup>();
   for (const day of daysOf(period)) {
     if (day < attachedOn || (detachedOn !== null && day >= detachedOn)) continue;
-    const status = valueOn(facts.statuses, day, timeZone);
+    const status = valueOn(statuses, day);
     if (status === undefined || !HELD.has(status)) continue;
-    const priceCents = valueOn(facts.prices, day, timeZone) ?? firstPrice;
+    const priceCents = valueOn(prices, day) ?? firstPrice;
     const reason: NotBillableReason | null =
       trialUntil !== null && day < trialUntil
         ? 'trial'
@@ -289,20 +298,28 @@ export interface LineTotals {
   readonly byFiscalCode: FiscalItem[];
 }
 
+/** No lines at all. */
+export const NO_TOTALS: LineTotals = { lines: 0, billableLines: 0, billableCents: 0, byFiscalCode: [] };
+
 /** The totals the close answers and announces. Fiscal codes are ordered by kind, then code. */
 export function totalsOf(lines: Iterable<Pick<BillingLine, 'billable' | 'amountCents' | 'fiscalItems'>>): LineTotals {
-  let count = 0;
-  let billableLines = 0;
-  let billableCents = 0;
-  const byCode = new Map<string, FiscalItem>();
+  return addToTotals(NO_TOTALS, lines);
+}
+
+/** `totals` with `lines` added: how a close (batch after batch) and an open month's preview sum their lines. */
+export function addToTotals(totals: LineTotals, lines: Iterable<Pick<BillingLine, 'billable' | 'amountCents' | 'fiscalItems'>>): LineTotals {
+  let count = totals.lines;
+  let billableLines = totals.billableLines;
+  let billableCents = totals.billableCents;
+  const key = (item: FiscalItem) => `${item.kind}|${item.serviceCode}`;
+  const byCode = new Map<string, FiscalItem>(totals.byFiscalCode.map((item) => [key(item), item]));
   for (const line of lines) {
     count += 1;
     if (!line.billable) continue;
     billableLines += 1;
     billableCents += line.amountCents;
     for (const item of line.fiscalItems) {
-      const key = `${item.kind}|${item.serviceCode}`;
-      byCode.set(key, { kind: item.kind, serviceCode: item.serviceCode, amountCents: (byCode.get(key)?.amountCents ?? 0) + item.amountCents });
+      byCode.set(key(item), { kind: item.kind, serviceCode: item.serviceCode, amountCents: (byCode.get(key(item))?.amountCents ?? 0) + item.amountCents });
     }
   }
   const byFiscalCode = [...byCode.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, item]) => item);

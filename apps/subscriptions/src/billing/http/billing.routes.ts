@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { BillingLineV1, BillingPeriod, BillingPeriodClosedV1, BillingTotalsV1, Id } from '@sva/contracts';
+import { BillingLineV1, BillingPeriod, BillingTotalsV1, Id } from '@sva/contracts';
 import type { HttpApp } from '@sva/service-kit';
 import { z } from 'zod';
 import type { SubscriptionsContext } from '../../context.ts';
@@ -7,7 +7,7 @@ import { customerNotFound } from '../../domain/errors.ts';
 import { actorOf, decodeCursor, encodeCursor, idempotent } from '../../http/request-context.ts';
 import { IdempotentHeaders } from '../../http/schemas.ts';
 import { totalsOf, type BillingLine, type BillingSettings } from '../domain/billing-lines.ts';
-import { closeBillingPeriod, pageOfLines, periodLines, periodSummary } from '../use-cases/billing-lines.ts';
+import { pageOfLines, periodLines, periodSummary, requestClose } from '../use-cases/billing-lines.ts';
 import { csvHeader, csvRow } from './csv.ts';
 
 const tags = ['billing'];
@@ -29,10 +29,13 @@ const UnconsentedQuery = LinesQuery.pick({ period: true, customerId: true, curso
 
 const PeriodResource = z.object({
   period: z.string(),
-  status: z.enum(['open', 'closed']).describe('open: the lines are a preview that follows the data; closed: final (R20)'),
+  status: z
+    .enum(['open', 'closing', 'closed'])
+    .describe('open: the lines are a preview that follows the data; closing: the close job is writing them (the lines still read as the preview); closed: final (R20)'),
+  requestedAt: z.string().nullable().describe('When the close was asked for (null while open)'),
   closedAt: z.string().nullable(),
-  closedBy: z.string().nullable(),
-  totals: BillingTotalsV1,
+  closedBy: z.string().nullable().describe('Who asked for the close'),
+  totals: BillingTotalsV1.describe('Open: of the preview; closing: of the lines written so far; closed: final'),
 });
 
 const toV1 = (line: BillingLine): BillingLineV1 => BillingLineV1.parse(line);
@@ -42,7 +45,7 @@ const toV1 = (line: BillingLine): BillingLineV1 => BillingLineV1.parse(line);
  * Open months are a preview computed from the attachments and their history; closing a month
  * writes its lines for good and announces them.
  */
-export function billingRoutes(app: HttpApp, ctx: SubscriptionsContext, settings: BillingSettings): void {
+export function billingRoutes(app: HttpApp, ctx: SubscriptionsContext, settings: BillingSettings, closer: { kick(): void }): void {
   app.get('/v1/billing/lines', {
     schema: {
       tags,
@@ -74,7 +77,7 @@ export function billingRoutes(app: HttpApp, ctx: SubscriptionsContext, settings:
   });
 
   app.get('/v1/billing/periods/:period', {
-    schema: { tags, summary: 'A competência: open or closed, and its totals by fiscal code', params: PeriodParams, response: { 200: PeriodResource } },
+    schema: { tags, summary: 'A competência: open, closing or closed, and its totals by fiscal code', params: PeriodParams, response: { 200: PeriodResource } },
   }, async (request) => periodSummary(ctx.db, settings, request.params.period));
 
   app.post('/v1/billing/periods/:period/close', {
@@ -82,21 +85,25 @@ export function billingRoutes(app: HttpApp, ctx: SubscriptionsContext, settings:
       tags,
       summary: 'Close a competência (R20): its lines become final and go to the financial module',
       description: [
-        'Writes every line of the month (and adjustments correcting earlier closed months), then announces subscriptions.billing-period.closed.v1 with the totals and one subscriptions.billing-line.closed.v1 per line (the line id de-duplicates). Answers the totals. Refusals (409):',
+        'Accepted (202, `Location` the period): the close runs as a job, the period `closing` until every line is written, then `closed` with its totals (poll GET /v1/billing/periods/{period}). The job writes the lines batch after batch of customers (with the adjustments correcting earlier closed months), each batch in one transaction with one subscriptions.billing-line.closed.v1 per line (the line id de-duplicates), and survives a restart; subscriptions.billing-period.closed.v1 announces the totals at the end. Asking again while it closes answers the same. Refusals (409):',
         '- SUBSCRIPTIONS_BILLING_PERIOD_NOT_ENDED: the current month or a later one;',
         '- SUBSCRIPTIONS_BILLING_PERIOD_CLOSED: already closed (closing twice changes nothing);',
+        '- SUBSCRIPTIONS_BILLING_CLOSE_RUNNING: another competência is being closed;',
         '- SUBSCRIPTIONS_BILLING_PERIOD_OUT_OF_ORDER: months close in order, the one after the last closed first.',
         'Safe to retry with an Idempotency-Key.',
       ].join('\n'),
       params: PeriodParams,
       headers: IdempotentHeaders,
-      response: { 200: BillingPeriodClosedV1 },
+      response: { 202: PeriodResource },
     },
-  }, async (request, reply) =>
-    idempotent(ctx, request, reply, 'close-billing-period', request.params, 200, (idempotency) =>
-      closeBillingPeriod(ctx, settings, request.params.period, { actor: actorOf(request), idempotency }),
-    ),
-  );
+  }, async (request, reply) => {
+    reply.header('location', `/v1/billing/periods/${request.params.period}`);
+    const answer = await idempotent(ctx, request, reply, 'close-billing-period', request.params, 202, (idempotency) =>
+      requestClose(ctx, settings, request.params.period, { actor: actorOf(request), idempotency }),
+    );
+    closer.kick();
+    return answer;
+  });
 
   app.get('/v1/billing/periods/:period/export', {
     schema: {

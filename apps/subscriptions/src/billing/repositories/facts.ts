@@ -36,9 +36,9 @@ export async function attachmentFacts(db: Db, customerIds: readonly string[], fi
     where: { customerId: { in: [...customerIds] }, ...(filter.serviceId ? { id: filter.serviceId } : {}) },
     select: { id: true, customerId: true, createdAt: true, customer: { select: { code: true } }, packages: true },
   });
-  const serviceIds = services.map((s) => s.id);
+  // By customer: history_entry is indexed by (customer_id, id), not by service.
   const history = await db.historyEntry.findMany({
-    where: { serviceId: { in: serviceIds }, action: { in: ['service_created', 'status_changed', 'package_attached', 'price_changed'] } },
+    where: { customerId: { in: [...customerIds] }, ...(filter.serviceId ? { serviceId: filter.serviceId } : {}), action: { in: ['service_created', 'status_changed', 'package_attached', 'price_changed'] } },
     orderBy: [{ at: 'asc' }, { id: 'asc' }],
     select: { serviceId: true, attachmentId: true, action: true, newStatus: true, newPriceCents: true, at: true },
   });

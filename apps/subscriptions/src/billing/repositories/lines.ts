@@ -4,14 +4,39 @@ import { Prisma } from '../../generated/prisma/client.ts';
 
 type Db = SubscriptionsDb | Tx;
 
-/** A line as a `billing_line` row. */
-export function toLineRow(line: BillingLine): Prisma.BillingLineCreateManyInput {
-  return {
-    ...line,
-    integrationProducts: line.integrationProducts as unknown as Prisma.InputJsonValue,
-    fiscalItems: line.fiscalItems as unknown as Prisma.InputJsonValue,
-    consent: (line.consent ?? undefined) as unknown as Prisma.InputJsonValue | undefined,
-  };
+/**
+ * Write lines to `billing_line` in one statement: the rows go as one JSON array parameter that
+ * PostgreSQL turns into table rows (`jsonb_populate_recordset`), with no per-row work in the
+ * query builder. Keys are the table's column names.
+ */
+export async function insertLines(tx: Tx, lines: readonly BillingLine[]): Promise<void> {
+  if (lines.length === 0) return;
+  const rows = lines.map((line) => ({
+    id: line.id,
+    period: line.period,
+    kind: line.kind,
+    customer_id: line.customerId,
+    customer_code: line.customerCode,
+    service_id: line.serviceId,
+    attachment_id: line.attachmentId,
+    package_id: line.packageId,
+    package_description: line.packageDescription,
+    package_version: line.packageVersion,
+    integration_products: line.integrationProducts,
+    period_start: line.periodStart,
+    period_end: line.periodEnd,
+    days: line.days,
+    days_in_period: line.daysInPeriod,
+    unit_price_cents: line.unitPriceCents,
+    amount_cents: line.amountCents,
+    billable: line.billable,
+    not_billable_reason: line.notBillableReason,
+    fiscal_items: line.fiscalItems,
+    consent: line.consent,
+    corrects_line_id: line.correctsLineId,
+    corrects_period: line.correctsPeriod,
+  }));
+  await tx.$executeRawUnsafe('INSERT INTO billing_line SELECT * FROM jsonb_populate_recordset(NULL::billing_line, $1::jsonb)', JSON.stringify(rows));
 }
 
 type LineRow = Awaited<ReturnType<Db['billingLine']['findFirstOrThrow']>>;

@@ -1,20 +1,22 @@
 import { subjects, type BillingPeriodClosedV1, type BillingTotalsV1 } from '@sva/contracts';
 import { enqueue } from '@sva/outbox';
 import type { SubscriptionsContext, SubscriptionsDb, Tx } from '../../context.ts';
+import type { Prisma } from '../../generated/prisma/client.ts';
 import { calendarMonth } from '../../domain/calendar.ts';
 import { actorOf, runCommand, type CommandOptions } from '../../use-cases/command.ts';
-import { adjustmentLines, linesForAttachment, totalsOf, type BillingLine, type BillingSettings } from '../domain/billing-lines.ts';
+import { addToTotals, adjustmentLines, linesForAttachment, NO_TOTALS, type BillingLine, type BillingSettings } from '../domain/billing-lines.ts';
 import { nextPeriod, type Period } from '../domain/period.ts';
-import { periodAlreadyClosed, periodNotEnded, periodOutOfOrder } from '../errors.ts';
+import { periodAlreadyClosed, periodCloseRunning, periodNotEnded, periodOutOfOrder } from '../errors.ts';
 import { attachmentFacts, customersHolding, type FactsFilter } from '../repositories/facts.ts';
-import { closedLines, fromLineRow, toLineRow } from '../repositories/lines.ts';
+import { closedLines, fromLineRow, insertLines } from '../repositories/lines.ts';
 
 type Db = SubscriptionsDb | Tx;
 
 /** How many closed competências back an open one is checked for corrections (R20). */
 const ADJUSTMENT_MONTHS = 12;
-/** Customers computed per batch: bounds memory whatever the number of customers. */
+/** Customers computed per batch (a preview's page, a close's step): bounds memory whatever the number of customers. */
 const CUSTOMER_BATCH = 500;
+
 
 export interface LineFilter extends FactsFilter {
   readonly billable?: boolean | undefined;
@@ -36,14 +38,17 @@ export interface LineCursor {
 }
 
 const periodStart = (period: Period) => new Date(`${period}-01T00:00:00Z`);
+/** Where the attachments a competência's lines depend on may start: its own start, or the oldest month it corrects. */
+const windowStart = (period: Period, corrected: readonly Period[]) => periodStart(corrected[0] ?? period);
 
 /** The closed competência, or `null` while it is open. */
-export function closedPeriod(db: Db, period: Period) {
-  return db.billingPeriod.findUnique({ where: { period } });
+export async function closedPeriod(db: Db, period: Period) {
+  const row = await db.billingPeriod.findUnique({ where: { period } });
+  return row?.status === 'closed' ? row : null;
 }
 
 async function lastClosed(db: Db): Promise<Period | null> {
-  const row = await db.billingPeriod.findFirst({ orderBy: { period: 'desc' }, select: { period: true } });
+  const row = await db.billingPeriod.findFirst({ where: { status: 'closed' }, orderBy: { period: 'desc' }, select: { period: true } });
   return row?.period ?? null;
 }
 
@@ -71,7 +76,7 @@ async function openLinesOf(db: Db, settings: BillingSettings, period: Period, cu
 async function correctedBy(db: Db, period: Period): Promise<Period[]> {
   const last = await lastClosed(db);
   if (last === null || nextPeriod(last) !== period) return [];
-  const rows = await db.billingPeriod.findMany({ orderBy: { period: 'desc' }, take: ADJUSTMENT_MONTHS, select: { period: true } });
+  const rows = await db.billingPeriod.findMany({ where: { status: 'closed' }, orderBy: { period: 'desc' }, take: ADJUSTMENT_MONTHS, select: { period: true } });
   return rows.map((row) => row.period).reverse();
 }
 
@@ -81,7 +86,7 @@ async function correctedBy(db: Db, period: Period): Promise<Period[]> {
  */
 export async function* openLines(db: Db, settings: BillingSettings, period: Period, filter: LineFilter, cursor?: LineCursor): AsyncGenerator<BillingLine> {
   const corrected = await correctedBy(db, period);
-  const from = corrected.length > 0 ? periodStart(corrected[0]!) : periodStart(period);
+  const from = windowStart(period, corrected);
   const to = periodStart(nextPeriod(period));
   // The batch holding the cursor's customer is computed again from that customer on.
   let after: string | null = cursor ? previousUuid(cursor.customerId) : null;
@@ -126,63 +131,103 @@ export async function pageOfLines(db: Db, settings: BillingSettings, period: Per
   return { items, next: more && last ? { customerId: last.customerId, id: last.id } : null };
 }
 
-/** A competência's status and totals (open: a preview). */
-export async function periodSummary(db: Db, settings: BillingSettings, period: Period) {
-  const closed = await closedPeriod(db, period);
-  if (closed) return { period, status: 'closed' as const, closedAt: closed.closedAt.toISOString(), closedBy: closed.closedBy, totals: closed.totals as BillingTotalsV1 };
-  const lines: BillingLine[] = [];
-  for await (const line of openLines(db, settings, period, {})) lines.push({ ...line, integrationProducts: [], consent: null });
-  return { period, status: 'open' as const, closedAt: null, closedBy: null, totals: totalsOf(lines) };
+/** A competência: open (a preview), being closed (the totals of the lines written so far), or closed. */
+export interface PeriodSummary {
+  readonly period: Period;
+  readonly status: 'open' | 'closing' | 'closed';
+  readonly requestedAt: string | null;
+  readonly closedAt: string | null;
+  readonly closedBy: string | null;
+  readonly totals: BillingTotalsV1;
+}
+
+type PeriodRow = NonNullable<Awaited<ReturnType<typeof periodRow>>>;
+
+const periodRow = (db: Db, period: Period) => db.billingPeriod.findUnique({ where: { period } });
+
+function summaryOf(row: PeriodRow): PeriodSummary {
+  return {
+    period: row.period,
+    status: row.status === 'closed' ? 'closed' : 'closing',
+    requestedAt: row.requestedAt.toISOString(),
+    closedAt: row.closedAt?.toISOString() ?? null,
+    closedBy: row.closedBy,
+    totals: row.totals as BillingTotalsV1,
+  };
+}
+
+/** A competência's status and totals (open: a preview, summed batch after batch). */
+export async function periodSummary(db: Db, settings: BillingSettings, period: Period): Promise<PeriodSummary> {
+  const row = await periodRow(db, period);
+  if (row) return summaryOf(row);
+  let totals = NO_TOTALS;
+  let batch: BillingLine[] = [];
+  for await (const line of openLines(db, settings, period, {})) {
+    batch.push(line);
+    if (batch.length === 1_000) [totals, batch] = [addToTotals(totals, batch), []];
+  }
+  return { period, status: 'open', requestedAt: null, closedAt: null, closedBy: null, totals: addToTotals(totals, batch) };
+}
+
+/** One close at a time, and one step of it at a time across replicas. */
+const lockClose = (tx: Tx) => tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('subscriptions.billing.close'))`;
+
+/**
+ * R20: ask for a competência to be closed. Refused when it has not ended (the current month or
+ * later), is already closed, another one is being closed, or an earlier one is still open after
+ * the last closed one. Accepted, the period is `closing`: the close job (`closeStep`) writes its
+ * lines batch after batch and then marks it `closed`. Asking again while it closes changes nothing.
+ */
+export async function requestClose(ctx: SubscriptionsContext, settings: BillingSettings, period: Period, options: CommandOptions = {}): Promise<PeriodSummary> {
+  return runCommand(ctx, options, async (tx) => {
+    await lockClose(tx);
+    const now = ctx.clock.now();
+    const current = calendarMonth(now, settings.timeZone);
+    const row = await periodRow(tx, period);
+    if (row?.status === 'closed') throw periodAlreadyClosed(period);
+    if (row) return summaryOf(row);
+    if (period >= current) throw periodNotEnded(period, current);
+    const running = await tx.billingPeriod.findFirst({ where: { status: 'closing' }, select: { period: true } });
+    if (running) throw periodCloseRunning(period, running.period);
+    const last = await lastClosed(tx);
+    if (last !== null && nextPeriod(last) !== period) throw periodOutOfOrder(period, nextPeriod(last));
+    const created = await tx.billingPeriod.create({
+      data: { period, status: 'closing', requestedAt: now, closedBy: actorOf(options), totals: NO_TOTALS as unknown as Prisma.InputJsonValue },
+    });
+    return summaryOf(created);
+  });
 }
 
 /**
- * R20: close a competência. Refused when it has not ended (the current month or later), is already
- * closed, or an earlier one is still open after the last closed one. Writes every line (charges
- * and the adjustments of earlier closed months), the period with its totals, and, through the
- * outbox in the same transaction, `subscriptions.billing-period.closed.v1` and one
- * `subscriptions.billing-line.closed.v1` per line (its id is the de-duplication id).
+ * R20, the close job: one step of the competência being closed, in one transaction. Computes the
+ * lines of the next `batchSize` customers (charges, and adjustments of earlier closed months),
+ * writes them with one `subscriptions.billing-line.closed.v1` each through the outbox (the line id
+ * is in the payload for the financial module to de-duplicate on), and records how far it got and
+ * the totals so far. Crash-safe: a step commits whole or not at all, and the next one resumes
+ * after the last customer written. When no customer is left, the period is `closed` and
+ * `subscriptions.billing-period.closed.v1` announces its totals. Answers `null` when nothing is
+ * being closed, else the period and whether it is now closed.
  */
-export async function closeBillingPeriod(ctx: SubscriptionsContext, settings: BillingSettings, period: Period, options: CommandOptions = {}): Promise<BillingPeriodClosedV1> {
-  return runCommand(ctx, options, async (tx) => {
-    // One close at a time: the second waits, then finds the period closed.
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('subscriptions.billing.close'))`;
-    const now = ctx.clock.now();
-    const current = calendarMonth(now, settings.timeZone);
-    if (await closedPeriod(tx, period)) throw periodAlreadyClosed(period);
-    if (period >= current) throw periodNotEnded(period, current);
-    const last = await lastClosed(tx);
-        if (last !== null && nextPeriod(last) !== period) throw periodOutOfOrder(period, nextPeriod(last));
-
-    const totals = { lines: 0, billableLines: 0, billableCents: 0, byCode: new Map<string, { kind: string; serviceCode: string; amountCents: number }>() };
-    let batch: BillingLine[] = [];
-    const flush = async () => {
-      if (batch.length === 0) return;
-      await tx.billingLine.createMany({ data: batch.map(toLineRow) });
-      await enqueue(tx, batch.map((line) => ({ subject: subjects.subscriptions.billingLineClosed, payload: line })));
-      const sums = totalsOf(batch);
-      totals.lines += sums.lines;
-      totals.billableLines += sums.billableLines;
-      totals.billableCents += sums.billableCents;
-      for (const item of sums.byFiscalCode) {
-        const key = `${item.kind}|${item.serviceCode}`;
-        totals.byCode.set(key, { ...item, amountCents: (totals.byCode.get(key)?.amountCents ?? 0) + item.amountCents });
-      }
-      batch = [];
-    };
-    for await (const line of openLines(tx, settings, period, {})) {
-      batch.push(line);
-      if (batch.length === 1_000) await flush();
+export async function closeStep(ctx: SubscriptionsContext, settings: BillingSettings, batchSize: number): Promise<{ period: Period; closed: boolean; lines: number } | null> {
+  return ctx.transaction(async (tx) => {
+    await lockClose(tx);
+    const row = await tx.billingPeriod.findFirst({ where: { status: 'closing' }, orderBy: { period: 'asc' } });
+    if (!row) return null;
+    const { period } = row;
+    const corrected = await correctedBy(tx, period);
+    const customers = await customersHolding(tx, windowStart(period, corrected), periodStart(nextPeriod(period)), {}, row.progressCustomerId, batchSize);
+    if (customers.length === 0) {
+      const closedAt = ctx.clock.now();
+      const event: BillingPeriodClosedV1 = { period, closedAt: closedAt.toISOString(), closedBy: row.closedBy, totals: row.totals as BillingTotalsV1 };
+      await tx.billingPeriod.update({ where: { period }, data: { status: 'closed', closedAt, progressCustomerId: null } });
+      await enqueue(tx, { subject: subjects.subscriptions.billingPeriodClosed, payload: event });
+      return { period, closed: true, lines: 0 };
     }
-    await flush();
-    const byFiscalCode = [...totals.byCode.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, item]) => item);
-    const event: BillingPeriodClosedV1 = {
-      period,
-      closedAt: now.toISOString(),
-      closedBy: actorOf(options),
-      totals: { lines: totals.lines, billableLines: totals.billableLines, billableCents: totals.billableCents, byFiscalCode },
-    };
-    await tx.billingPeriod.create({ data: { period, closedAt: now, closedBy: event.closedBy, totals: event.totals } });
-    await enqueue(tx, { subject: subjects.subscriptions.billingPeriodClosed, payload: event });
-    return event;
+    const lines = await openLinesOf(tx, settings, period, customers, {}, corrected);
+    await insertLines(tx, lines);
+    await enqueue(tx, lines.map((line) => ({ subject: subjects.subscriptions.billingLineClosed, payload: line })));
+    const totals = addToTotals(row.totals as BillingTotalsV1, lines);
+    await tx.billingPeriod.update({ where: { period }, data: { totals: totals as unknown as Prisma.InputJsonValue, progressCustomerId: customers[customers.length - 1]! } });
+    return { period, closed: false, lines: lines.length };
   });
 }
