@@ -341,8 +341,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * A competência: open or closed, and its totals by fiscal code
-         * @description A competência: open or closed, and its totals by fiscal code
+         * A competência: open, closing or closed, and its totals by fiscal code
+         * @description A competência: open, closing or closed, and its totals by fiscal code
          */
         get: operations["getBillingPeriodsByPeriod"];
         put?: never;
@@ -364,9 +364,10 @@ export interface paths {
         put?: never;
         /**
          * Close a competência (R20): its lines become final and go to the financial module
-         * @description Writes every line of the month (and adjustments correcting earlier closed months), then announces subscriptions.billing-period.closed.v1 with the totals and one subscriptions.billing-line.closed.v1 per line (the line id de-duplicates). Answers the totals. Refusals (409):
+         * @description Accepted (202, `Location` the period): the close runs as a job, the period `closing` until every line is written, then `closed` with its totals (poll GET /v1/billing/periods/{period}). The job writes the lines batch after batch of customers (with the adjustments correcting earlier closed months), each batch in one transaction with one subscriptions.billing-line.closed.v1 per line (the line id de-duplicates), and survives a restart; subscriptions.billing-period.closed.v1 announces the totals at the end. Asking again while it closes answers the same. Refusals (409):
          *     - SUBSCRIPTIONS_BILLING_PERIOD_NOT_ENDED: the current month or a later one;
          *     - SUBSCRIPTIONS_BILLING_PERIOD_CLOSED: already closed (closing twice changes nothing);
+         *     - SUBSCRIPTIONS_BILLING_CLOSE_RUNNING: another competência is being closed;
          *     - SUBSCRIPTIONS_BILLING_PERIOD_OUT_OF_ORDER: months close in order, the one after the last closed first.
          *     Safe to retry with an Idempotency-Key.
          */
@@ -1731,12 +1732,16 @@ export interface operations {
                     "application/json": {
                         period: string;
                         /**
-                         * @description open: the lines are a preview that follows the data; closed: final (R20)
+                         * @description open: the lines are a preview that follows the data; closing: the close job is writing them (the lines still read as the preview); closed: final (R20)
                          * @enum {string}
                          */
-                        status: "open" | "closed";
+                        status: "open" | "closing" | "closed";
+                        /** @description When the close was asked for (null while open) */
+                        requestedAt: string | null;
                         closedAt: string | null;
+                        /** @description Who asked for the close */
                         closedBy: string | null;
+                        /** @description Open: of the preview; closing: of the lines written so far; closed: final */
                         totals: {
                             lines: number;
                             billableLines: number;
@@ -1775,16 +1780,24 @@ export interface operations {
         requestBody?: never;
         responses: {
             /** @description Default Response */
-            200: {
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
                         period: string;
-                        /** Format: date-time */
-                        closedAt: string;
-                        closedBy: string;
+                        /**
+                         * @description open: the lines are a preview that follows the data; closing: the close job is writing them (the lines still read as the preview); closed: final (R20)
+                         * @enum {string}
+                         */
+                        status: "open" | "closing" | "closed";
+                        /** @description When the close was asked for (null while open) */
+                        requestedAt: string | null;
+                        closedAt: string | null;
+                        /** @description Who asked for the close */
+                        closedBy: string | null;
+                        /** @description Open: of the preview; closing: of the lines written so far; closed: final */
                         totals: {
                             lines: number;
                             billableLines: number;
