@@ -15,6 +15,7 @@ import { supportRoutes } from './http/support.routes.ts';
 import { billingRoutes } from './billing/http/billing.routes.ts';
 import type { BillingSettings } from './billing/domain/billing-lines.ts';
 import { closeStep } from './billing/use-cases/billing-lines.ts';
+import { publishLinesStep } from './billing/use-cases/publish-lines.ts';
 import { catalogEventsConsumer } from './messaging/catalog-events.consumer.ts';
 import { decisionsConsumer } from './messaging/decisions.consumer.ts';
 import { periodicWorker } from './messaging/periodic-worker.ts';
@@ -128,8 +129,17 @@ export async function buildSubscriptionsService(config: SubscriptionsConfig, dep
   const billingClose = periodicWorker('billing-close', 30_000, logger, async () => {
     const step = await closeStep(ctx, billingSettings, config.billing?.closeBatchSize ?? subscriptionsDefaults.closeBatchSize);
     if (step?.closed) logger.info({ period: step.period }, 'competência closed');
+    if (step) billingLines.kick();
     return step !== null;
   });
+
+  const billingLines = periodicWorker('billing-lines-publisher', 5_000, logger, async () => (await publishLinesStep(db, bus, 1_000)) > 0);
+  const closer = {
+    kick: () => {
+      billingClose.kick();
+      billingLines.kick();
+    },
+  };
 
   const { app, lifecycle } = createHttpApp({
     name: 'subscriptions',
@@ -150,7 +160,7 @@ export async function buildSubscriptionsService(config: SubscriptionsConfig, dep
   customerRoutes(app, ctx);
   serviceRoutes(app, ctx);
   supportRoutes(app, ctx);
-  billingRoutes(app, ctx, billingSettings, billingClose);
+  billingRoutes(app, ctx, billingSettings, closer);
 
   return serviceHost({
     name: 'subscriptions',
@@ -165,6 +175,7 @@ export async function buildSubscriptionsService(config: SubscriptionsConfig, dep
       decisionsConsumer(bus, ctx, logger),
       trialExpiry,
       billingClose,
+      billingLines,
       rebind,
       rekey,
       housekeeping,

@@ -195,14 +195,24 @@ async function main() {
   // 4. The relay puts the lines on the stream after the close committed.
   const relayStarted = performance.now();
   let relayMs: number | null = null;
-  const unpublished = () => withClient(url, async (client) => Number((await client.query('SELECT count(*)::int AS n FROM outbox_message WHERE published_at IS NULL')).rows[0].n));
+  // Lines go on the bus from billing_line (the period records how far); the period event through the outbox.
+  const unpublished = () =>
+    withClient(url, async (client) => {
+      const { rows } = await client.query(
+        `SELECT (SELECT count(*)::int FROM outbox_message WHERE published_at IS NULL) AS outbox,
+                (SELECT count(*)::int FROM billing_line l, billing_period p WHERE p.period = $1 AND NOT p.lines_published AND l.period = p.period
+                    AND (p.published_customer_id IS NULL OR (l.customer_id, l.id) > (p.published_customer_id, p.published_line_id))) AS lines`,
+        [period],
+      );
+      return Number(rows[0].outbox) + Number(rows[0].lines);
+    });
   while (performance.now() - relayStarted < options.timeoutMs) {
     const left = await unpublished();
     if (left === 0) {
       relayMs = Math.round(performance.now() - relayStarted);
       break;
     }
-    log(`outbox: ${left} messages to publish`);
+    log(`bus: ${left} messages to publish`);
     await new Promise((resolve) => setTimeout(resolve, 2_000));
   }
 

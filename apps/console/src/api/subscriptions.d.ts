@@ -364,7 +364,7 @@ export interface paths {
         put?: never;
         /**
          * Close a competência (R20): its lines become final and go to the financial module
-         * @description Accepted (202, `Location` the period): the close runs as a job, the period `closing` until every line is written, then `closed` with its totals (poll GET /v1/billing/periods/{period}). The job writes the lines batch after batch of customers (with the adjustments correcting earlier closed months), each batch in one transaction with one subscriptions.billing-line.closed.v1 per line (the line id de-duplicates), and survives a restart; subscriptions.billing-period.closed.v1 announces the totals at the end. Asking again while it closes answers the same. Refusals (409):
+         * @description Accepted (202, `Location` the period): the close runs as a job, the period `closing` until every line is written, then `closed` with its totals (poll GET /v1/billing/periods/{period}). The job writes the lines batch after batch of customers (with the adjustments correcting earlier closed months), each batch in one transaction, and survives a restart; each written line then goes on the bus as subscriptions.billing-line.closed.v1 (its id is the de-duplication id), and subscriptions.billing-period.closed.v1 announces the totals once closed. Asking again while it closes answers the same. Refusals (409):
          *     - SUBSCRIPTIONS_BILLING_PERIOD_NOT_ENDED: the current month or a later one;
          *     - SUBSCRIPTIONS_BILLING_PERIOD_CLOSED: already closed (closing twice changes nothing);
          *     - SUBSCRIPTIONS_BILLING_CLOSE_RUNNING: another competência is being closed;

@@ -193,6 +193,8 @@ export function linesForAttachment(period: Period, facts: AttachmentFacts, setti
   const prices = localTimeline(facts.prices, timeZone);
 
   const groups = new Map<string, DayGroup>();
+  let lastKey: string | null = null;
+  let lastGroup: DayGroup | undefined;
   for (const day of daysOf(period)) {
     if (day < attachedOn || (detachedOn !== null && day >= detachedOn)) continue;
     const status = valueOn(statuses, day);
@@ -209,10 +211,15 @@ export function linesForAttachment(period: Period, facts: AttachmentFacts, setti
               ? 'zero_value'
               : null;
     const key = `${reason ?? 'billable'}|${settings.dailyProration || reason !== null ? priceCents : 'month'}`;
-    const group = groups.get(key) ?? { reason, priceCents, days: [] };
+    // Most days belong to the same group as the day before: look the group up only on a change.
+    let group: DayGroup | undefined = lastKey === key ? lastGroup : groups.get(key);
+    if (!group) {
+      group = { reason, priceCents, days: [] };
+      groups.set(key, group);
+    }
     group.priceCents = priceCents; // without proration: the last billable day's price
     group.days.push(day);
-    groups.set(key, group);
+    [lastKey, lastGroup] = [key, group];
   }
 
   const monthDays = daysInPeriod(period);

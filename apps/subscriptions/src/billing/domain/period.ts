@@ -24,9 +24,17 @@ export function daysInPeriod(period: Period): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
-/** The period's days, first to last, as `YYYY-MM-DD`. */
-export function daysOf(period: Period): string[] {
-  return Array.from({ length: daysInPeriod(period) }, (_, index) => `${period}-${String(index + 1).padStart(2, '0')}`);
+const periodDays = new Map<Period, readonly string[]>();
+
+/** The period's days, first to last, as `YYYY-MM-DD` (worked out once per period: a close asks for them per attachment). */
+export function daysOf(period: Period): readonly string[] {
+  let days = periodDays.get(period);
+  if (!days) {
+    days = Object.freeze(Array.from({ length: daysInPeriod(period) }, (_, index) => `${period}-${String(index + 1).padStart(2, '0')}`));
+    if (periodDays.size >= 1_000) periodDays.clear();
+    periodDays.set(period, days);
+  }
+  return days;
 }
 
 /** The month after `period`. */

@@ -7,7 +7,8 @@ import { customerNotFound } from '../../domain/errors.ts';
 import { actorOf, decodeCursor, encodeCursor, idempotent } from '../../http/request-context.ts';
 import { IdempotentHeaders } from '../../http/schemas.ts';
 import { totalsOf, type BillingLine, type BillingSettings } from '../domain/billing-lines.ts';
-import { pageOfLines, periodLines, periodSummary, requestClose } from '../use-cases/billing-lines.ts';
+import { closedLinesNdjson } from '../repositories/lines.ts';
+import { closedPeriod, pageOfLines, periodLines, periodSummary, requestClose } from '../use-cases/billing-lines.ts';
 import { csvHeader, csvRow } from './csv.ts';
 
 const tags = ['billing'];
@@ -85,7 +86,7 @@ export function billingRoutes(app: HttpApp, ctx: SubscriptionsContext, settings:
       tags,
       summary: 'Close a competência (R20): its lines become final and go to the financial module',
       description: [
-        'Accepted (202, `Location` the period): the close runs as a job, the period `closing` until every line is written, then `closed` with its totals (poll GET /v1/billing/periods/{period}). The job writes the lines batch after batch of customers (with the adjustments correcting earlier closed months), each batch in one transaction with one subscriptions.billing-line.closed.v1 per line (the line id de-duplicates), and survives a restart; subscriptions.billing-period.closed.v1 announces the totals at the end. Asking again while it closes answers the same. Refusals (409):',
+        'Accepted (202, `Location` the period): the close runs as a job, the period `closing` until every line is written, then `closed` with its totals (poll GET /v1/billing/periods/{period}). The job writes the lines batch after batch of customers (with the adjustments correcting earlier closed months), each batch in one transaction, and survives a restart; each written line then goes on the bus as subscriptions.billing-line.closed.v1 (its id is the de-duplication id), and subscriptions.billing-period.closed.v1 announces the totals once closed. Asking again while it closes answers the same. Refusals (409):',
         '- SUBSCRIPTIONS_BILLING_PERIOD_NOT_ENDED: the current month or a later one;',
         '- SUBSCRIPTIONS_BILLING_PERIOD_CLOSED: already closed (closing twice changes nothing);',
         '- SUBSCRIPTIONS_BILLING_CLOSE_RUNNING: another competência is being closed;',
@@ -118,13 +119,17 @@ export function billingRoutes(app: HttpApp, ctx: SubscriptionsContext, settings:
     },
   }, async (request, reply) => {
     const { period } = request.params;
-    const lines = periodLines(ctx.db, settings, period, {});
     const csv = request.query.format === 'csv';
+    // A closed month's NDJSON comes as PostgreSQL writes each line's JSON, a page at a time.
+    const closed = !csv && (await closedPeriod(ctx.db, period)) !== null;
+    const lines = periodLines(ctx.db, settings, period, {});
     const body = Readable.from(
-      (async function* () {
-        if (csv) yield `\ufeff${csvHeader()}\r\n`;
-        for await (const line of lines) yield csv ? `${csvRow(line)}\r\n` : `${JSON.stringify(toV1(line))}\n`;
-      })(),
+      closed
+        ? closedLinesNdjson(ctx.db, period)
+        : (async function* () {
+            if (csv) yield `\ufeff${csvHeader()}\r\n`;
+            for await (const line of lines) yield csv ? `${csvRow(line)}\r\n` : `${JSON.stringify(toV1(line))}\n`;
+          })(),
     );
     return reply
       .type(csv ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8')

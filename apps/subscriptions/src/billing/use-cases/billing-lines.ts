@@ -201,9 +201,8 @@ export async function requestClose(ctx: SubscriptionsContext, settings: BillingS
 /**
  * R20, the close job: one step of the competência being closed, in one transaction. Computes the
  * lines of the next `batchSize` customers (charges, and adjustments of earlier closed months),
- * writes them with one `subscriptions.billing-line.closed.v1` each through the outbox (the line id
- * is in the payload for the financial module to de-duplicate on), and records how far it got and
- * the totals so far. Crash-safe: a step commits whole or not at all, and the next one resumes
+ * writes them (`publishLinesStep` then puts them on the bus), and records how far it got and the
+ * totals so far. Crash-safe: a step commits whole or not at all, and the next one resumes
  * after the last customer written. When no customer is left, the period is `closed` and
  * `subscriptions.billing-period.closed.v1` announces its totals. Answers `null` when nothing is
  * being closed, else the period and whether it is now closed.
@@ -224,8 +223,8 @@ export async function closeStep(ctx: SubscriptionsContext, settings: BillingSett
       return { period, closed: true, lines: 0 };
     }
     const lines = await openLinesOf(tx, settings, period, customers, {}, corrected);
+    // The lines reach the bus from billing_line itself (publishLinesStep), once this commits.
     await insertLines(tx, lines);
-    await enqueue(tx, lines.map((line) => ({ subject: subjects.subscriptions.billingLineClosed, payload: line })));
     const totals = addToTotals(row.totals as BillingTotalsV1, lines);
     await tx.billingPeriod.update({ where: { period }, data: { totals: totals as unknown as Prisma.InputJsonValue, progressCustomerId: customers[customers.length - 1]! } });
     return { period, closed: false, lines: lines.length };
