@@ -128,18 +128,14 @@ export async function buildSubscriptionsService(config: SubscriptionsConfig, dep
   // R20: the close job, one batch of customers a transaction, kicked when a close is asked for.
   const billingClose = periodicWorker('billing-close', 30_000, logger, async () => {
     const step = await closeStep(ctx, billingSettings, config.billing?.closeBatchSize ?? subscriptionsDefaults.closeBatchSize);
-    if (step?.closed) logger.info({ period: step.period }, 'competência closed');
-    if (step) billingLines.kick();
+    if (step?.closed) {
+      logger.info({ period: step.period }, 'competência closed');
+      billingLines.kick();
+    }
     return step !== null;
   });
 
   const billingLines = periodicWorker('billing-lines-publisher', 5_000, logger, async () => (await publishLinesStep(db, bus, 1_000)) > 0);
-  const closer = {
-    kick: () => {
-      billingClose.kick();
-      billingLines.kick();
-    },
-  };
 
   const { app, lifecycle } = createHttpApp({
     name: 'subscriptions',
@@ -160,7 +156,7 @@ export async function buildSubscriptionsService(config: SubscriptionsConfig, dep
   customerRoutes(app, ctx);
   serviceRoutes(app, ctx);
   supportRoutes(app, ctx);
-  billingRoutes(app, ctx, billingSettings, closer);
+  billingRoutes(app, ctx, billingSettings, billingClose);
 
   return serviceHost({
     name: 'subscriptions',

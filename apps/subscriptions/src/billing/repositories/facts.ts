@@ -19,13 +19,16 @@ export interface FactsFilter {
  */
 export async function customersHolding(db: Db, from: Date, to: Date, filter: FactsFilter, afterCustomerId: string | null, limit: number): Promise<string[]> {
   const margin = 86_400_000;
+  // Walks customer_service in customer order (its index) and stops after `limit`: every batch
+  // costs the same however far the walk is (no join of all attachments per batch).
   const rows = await db.$queryRaw<{ customer_id: string }[]>`
-    SELECT DISTINCT s.customer_id::text AS customer_id FROM service_package p JOIN customer_service s ON s.id = p.service_id
-    WHERE p.attached_at < ${new Date(to.getTime() + margin)} AND (p.detached_at IS NULL OR p.detached_at >= ${new Date(from.getTime() - margin)})
-      AND (${filter.customerId ?? null}::uuid IS NULL OR s.customer_id = ${filter.customerId ?? null}::uuid)
-      AND (${filter.serviceId ?? null}::uuid IS NULL OR s.id = ${filter.serviceId ?? null}::uuid)
-      AND (${afterCustomerId}::uuid IS NULL OR s.customer_id > ${afterCustomerId}::uuid)
-    ORDER BY 1 LIMIT ${limit}`;
+    SELECT s.customer_id::text AS customer_id FROM customer_service s
+     WHERE (${afterCustomerId}::uuid IS NULL OR s.customer_id > ${afterCustomerId}::uuid)
+       AND (${filter.customerId ?? null}::uuid IS NULL OR s.customer_id = ${filter.customerId ?? null}::uuid)
+       AND (${filter.serviceId ?? null}::uuid IS NULL OR s.id = ${filter.serviceId ?? null}::uuid)
+       AND EXISTS (SELECT 1 FROM service_package p WHERE p.service_id = s.id
+                    AND p.attached_at < ${new Date(to.getTime() + margin)} AND (p.detached_at IS NULL OR p.detached_at >= ${new Date(from.getTime() - margin)}))
+     GROUP BY s.customer_id ORDER BY s.customer_id LIMIT ${limit}`;
   return rows.map((row) => row.customer_id);
 }
 

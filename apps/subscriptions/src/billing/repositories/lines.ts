@@ -39,19 +39,6 @@ export async function insertLines(tx: Tx, lines: readonly BillingLine[]): Promis
   await tx.$executeRawUnsafe('INSERT INTO billing_line SELECT * FROM jsonb_populate_recordset(NULL::billing_line, $1::jsonb)', JSON.stringify(rows));
 }
 
-type LineRow = Awaited<ReturnType<Db['billingLine']['findFirstOrThrow']>>;
-
-export function fromLineRow(row: LineRow): BillingLine {
-  return {
-    ...row,
-    kind: row.kind as LineKind,
-    notBillableReason: row.notBillableReason as NotBillableReason | null,
-    integrationProducts: row.integrationProducts as unknown as IntegrationProducts[],
-    fiscalItems: row.fiscalItems as unknown as FiscalItem[],
-    consent: (row.consent as unknown as Consent | null) ?? null,
-  };
-}
-
 /** Which lines of a closed competência to read. */
 export interface ClosedLineFilter {
   readonly customerId?: string | undefined;
@@ -72,7 +59,8 @@ function closedPage<T>(db: Db, select: Prisma.Sql, period: string, filter: Close
        AND (${filter.serviceId ?? null}::uuid IS NULL OR service_id = ${filter.serviceId ?? null}::uuid)
        AND (${filter.billable ?? null}::boolean IS NULL OR billable = ${filter.billable ?? null}::boolean)
        AND (NOT ${filter.consentMissing ?? false} OR (billable AND (consent IS NULL OR consent = 'null'::jsonb)))
-     ORDER BY customer_id, id LIMIT ${limit}`;
+     -- The table's columns (not the selected text casts of the same names): the index's order.
+     ORDER BY billing_line.customer_id, billing_line.id LIMIT ${limit}`;
 }
 
 const LINE_COLUMNS = Prisma.sql`id::text, period, kind, customer_id::text, customer_code, service_id::text, attachment_id::text, package_id::text,
@@ -130,6 +118,18 @@ const fromRawLine = (row: RawLine): BillingLine => ({
   correctsLineId: row.corrects_line_id,
   correctsPeriod: row.corrects_period,
 });
+
+/**
+ * R20: what was billed for a closed competência to these customers: its charge lines and the
+ * adjustments later months already made to them.
+ */
+export async function billedLines(db: Db, customerIds: readonly string[], period: string, serviceId: string | undefined): Promise<BillingLine[]> {
+  const rows = await db.$queryRaw<RawLine[]>`
+    SELECT ${LINE_COLUMNS} FROM billing_line
+     WHERE customer_id = ANY(${[...customerIds]}::uuid[]) AND (${serviceId ?? null}::uuid IS NULL OR service_id = ${serviceId ?? null}::uuid)
+       AND ((period = ${period} AND kind = 'charge') OR corrects_period = ${period})`;
+  return rows.map(fromRawLine);
+}
 
 /** The lines of a closed competência, in (customer, id) order after `cursor`, read in keyset pages of 1,000. */
 export async function* closedLines(db: Db, period: string, filter: ClosedLineFilter, cursor?: { customerId: string; id: string }): AsyncGenerator<BillingLine> {

@@ -8,7 +8,7 @@ import { addToTotals, adjustmentLines, linesForAttachment, NO_TOTALS, type Billi
 import { nextPeriod, type Period } from '../domain/period.ts';
 import { periodAlreadyClosed, periodCloseRunning, periodNotEnded, periodOutOfOrder } from '../errors.ts';
 import { attachmentFacts, customersHolding, type FactsFilter } from '../repositories/facts.ts';
-import { closedLines, fromLineRow, insertLines } from '../repositories/lines.ts';
+import { billedLines, closedLines, insertLines } from '../repositories/lines.ts';
 
 type Db = SubscriptionsDb | Tx;
 
@@ -61,11 +61,7 @@ async function openLinesOf(db: Db, settings: BillingSettings, period: Period, cu
   const facts = await attachmentFacts(db, customerIds, filter);
   const lines = facts.flatMap((f) => linesForAttachment(period, f, settings));
   for (const past of corrected) {
-    const billed = (
-      await db.billingLine.findMany({
-        where: { customerId: { in: [...customerIds] }, ...(filter.serviceId ? { serviceId: filter.serviceId } : {}), OR: [{ period: past, kind: 'charge' }, { correctsPeriod: past }] },
-      })
-    ).map(fromLineRow);
+    const billed = await billedLines(db, customerIds, past, filter.serviceId);
     const recomputed = facts.flatMap((f) => linesForAttachment(past, f, settings));
     lines.push(...adjustmentLines(period, past, billed, recomputed));
   }
@@ -219,6 +215,9 @@ export async function closeStep(ctx: SubscriptionsContext, settings: BillingSett
       const closedAt = ctx.clock.now();
       const event: BillingPeriodClosedV1 = { period, closedAt: closedAt.toISOString(), closedBy: row.closedBy, totals: row.totals as BillingTotalsV1 };
       await tx.billingPeriod.update({ where: { period }, data: { status: 'closed', closedAt, progressCustomerId: null } });
+      // A month's lines were just written in bulk: fresh statistics let the export and the line
+      // stream walk them by index rather than sort them.
+      await tx.$executeRaw`ANALYZE billing_line`;
       await enqueue(tx, { subject: subjects.subscriptions.billingPeriodClosed, payload: event });
       return { period, closed: true, lines: 0 };
     }
