@@ -1,3 +1,4 @@
+import { BOUND_VERIFIER_PREFIX, keyIdPrefix } from '@sva/contracts';
 import type pg from 'pg';
 
 /**
@@ -20,6 +21,8 @@ export interface CloseSeed {
   readonly customers: number;
   /** The competência the lines are for, `YYYY-MM`; services are created the month before. */
   readonly period: string;
+  /** The key id of the service's LOGIN_HASH_KEY (`loginKeyId`). */
+  readonly loginKeyId: string;
 }
 
 export interface SeededPackages {
@@ -77,10 +80,14 @@ export async function seedClose(client: pg.Client, seed: CloseSeed): Promise<{ s
        ($4, 'Benefício Kids', 0, true, $8::jsonb, '[]'::jsonb, 1)`,
     [packageIds.full, packageIds.midMonth, packageIds.trial, packageIds.benefit, grants('mumo'), grants('skeelo'), grants('video'), grants('kids'), composition(1990), composition(2990), composition(1490)],
   );
+  // Login columns in the form the current key writes them (key id prefix, bound verifier, sealed
+  // document), so that the service's start-up walks (rebind, re-key) have nothing to do: they
+  // would otherwise run over every customer during the close, which no running system does.
+  const key = keyIdPrefix(seed.loginKeyId);
   await q(
-    `INSERT INTO customer (id, name, document_type, document_key, document_verifier, document_masked, code, created_at, updated_at)
-     SELECT ${idSql('c')}, 'Cliente ' || i, 'cpf', 'k' || i, 'v' || i, '***.000.000-**', 'C' || i, $1::timestamptz, $1::timestamptz FROM ${series}`,
-    [before],
+    `INSERT INTO customer (id, name, document_type, document_key, document_verifier, document_sealed, document_masked, code, created_at, updated_at)
+     SELECT ${idSql('c')}, 'Cliente ' || i, 'cpf', $2 || 'key' || i, $2 || $3 || i, $4 || i, '***.000.000-**', 'C' || i, $1::timestamptz, $1::timestamptz FROM ${series}`,
+    [before, key, BOUND_VERIFIER_PREFIX, `s1.${seed.loginKeyId}.`],
   );
   await q(
     `INSERT INTO customer_service (id, customer_id, status, created_at, updated_at)

@@ -22,6 +22,7 @@ import { mkdirSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { loginKeyId } from '@sva/contracts';
 import { applyMigrations, withDatabaseName } from '@sva/db';
 import { migrationsDir as subscriptionsMigrations } from '@sva/subscriptions';
 import { deleteRunStreams, freePort } from '@sva/testing';
@@ -45,6 +46,7 @@ const logDir = path.join(tmpdir(), `sva-bench-${run}`);
 const database = `bench_close_${run}`;
 const url = withDatabaseName(options.databaseUrl, database);
 const apiKey = randomBytes(32).toString('base64url');
+const loginHashKey = randomBytes(32).toString('base64url');
 const services = new ServiceProcesses(logDir, { ...env, LOG_LEVEL: 'warn', NATS_URL: options.natsUrl, BUS_PREFIX: prefix }, log);
 
 /** The month before the current one (UTC): ended in every time zone a provider uses. */
@@ -147,7 +149,7 @@ async function main() {
   const seedStarted = performance.now();
   await runSql(options.databaseUrl, `CREATE DATABASE ${database}`);
   await applyMigrations({ url, migrationsDir: subscriptionsMigrations });
-  const seeded = await withClient(url, (client) => seedClose(client, { customers: options.customers, period }));
+  const seeded = await withClient(url, (client) => seedClose(client, { customers: options.customers, period, loginKeyId: loginKeyId(loginHashKey) }));
   const seedMs = Math.round(performance.now() - seedStarted);
   log(`seeded ${seeded.services} services, ${seeded.attachments} attachments, ${seeded.historyEntries} history entries in ${seedMs} ms`);
 
@@ -159,7 +161,7 @@ async function main() {
     SUBSCRIPTIONS_HOST: '127.0.0.1',
     SUBSCRIPTIONS_DATABASE_URL: url,
     SUBSCRIPTIONS_API_KEYS: apiKey,
-    LOGIN_HASH_KEY: randomBytes(32).toString('base64url'),
+    LOGIN_HASH_KEY: loginHashKey,
   });
   await ready('subscriptions', base, 300_000, logDir);
   log('subscriptions ready');
