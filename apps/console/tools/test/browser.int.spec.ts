@@ -14,6 +14,24 @@ const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-cor
 let system: ConsoleSystem;
 let browser: Browser;
 const ids: { integration?: string; mumo?: string; kiddle?: string; leitura?: string; plan?: string; customer?: string } = {};
+/** NEO's side of the integration the manual test creates: its callback URL and João's subscriber id. */
+const neo: { callbackUrl?: string; subscriberId?: string } = {};
+
+/** NEO asks the gateway whether the subscriber may use `product` now; resolves once it is allowed. */
+async function authorised(product: string): Promise<boolean> {
+  return eventually(async () => {
+    const answer = (await (await fetch(`${neo.callbackUrl}/authorise?subscriber_id=${encodeURIComponent(neo.subscriberId!)}&product=${product}`)).json()) as { allowed?: boolean };
+    if (answer.allowed !== true) throw new Error(`not yet allowed: ${JSON.stringify(answer)}`);
+    return answer.allowed;
+  });
+}
+
+/** `YYYY-MM` in São Paulo, the provider's month, `monthsBack` months before now's. */
+function providerMonth(monthsBack = 0): string {
+  const [year, month] = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Sao_Paulo', year: 'numeric', month: '2-digit' }).format(new Date()).split('-').map(Number) as [number, number];
+  const back = new Date(Date.UTC(year, month - 1 - monthsBack, 15));
+  return `${back.getUTCFullYear()}-${String(back.getUTCMonth() + 1).padStart(2, '0')}`;
+}
 
 /** No serious or critical axe-core violation on the page as it is now. */
 async function expectAccessible(page: Page, screen: string): Promise<void> {
@@ -242,15 +260,57 @@ describe.skipIf(!hasChromium)(hasChromium ? 'console in Chromium' : `console in 
 
     // NEO's authorise through the gateway answers allowed.
     const customer = await system.api<{ entitlements: Array<{ integrationId: string; subscriberId: string }> }>('subscriptions', 'GET', `/v1/customers/${ids.customer}`);
-    const subscriberId = customer.entitlements.find((e) => e.integrationId === ids.integration)!.subscriberId;
-    const authorised = await eventually(async () => {
-      const answer = (await (await fetch(`${callbackUrl}/authorise?subscriber_id=${encodeURIComponent(subscriberId)}&product=mumo`)).json()) as { allowed?: boolean };
-      if (answer.allowed !== true) throw new Error(`not yet allowed: ${JSON.stringify(answer)}`);
-      return answer.allowed;
-    });
-    expect(authorised).toBe(true);
+    neo.callbackUrl = callbackUrl;
+    neo.subscriberId = customer.entitlements.find((e) => e.integrationId === ids.integration)!.subscriberId;
+    expect(await authorised('mumo')).toBe(true);
     await page.context().close();
   }, 120_000);
+
+  it('when support opens Relatórios › Assinantes ativos por mês, then last month is empty, this month counts João once per product, and the CSV holds the same lines', async () => {
+    // João on the trial package too: two products of NEO, one subscriber each, this month.
+    expect(await authorised('kiddle')).toBe(true);
+    const thisMonth = providerMonth();
+    // The gateway reports its decisions in batches: wait until subscriptions counted both.
+    await eventually(async () => {
+      const report = await system.api<{ items: unknown[] }>('subscriptions', 'GET', `/v1/reports/active-subscribers?month=${thisMonth}`);
+      if (report.items.length < 2) throw new Error(`not counted yet: ${JSON.stringify(report)}`);
+    }, 20_000);
+
+    const page = await newPage();
+    await logIn(page, 'sonia', 'sonia-password-123');
+    await page.getByRole('link', { name: 'Assinantes ativos por mês' }).click();
+    await page.getByRole('heading', { name: 'Relatórios › Assinantes ativos por mês' }).waitFor();
+    // Last month by default, when nothing was used yet.
+    await expect(page.getByLabel('Mês', { exact: true }).inputValue()).resolves.toBe(providerMonth(1));
+    await page.getByText('Nenhum assinante ativo neste mês.').waitFor();
+    await expect(page.getByRole('button', { name: 'Baixar CSV' }).isDisabled()).resolves.toBe(true);
+
+    await page.getByLabel('Mês', { exact: true }).selectOption(thisMonth);
+    const table = page.getByRole('table', { name: /^Assinantes ativos em [a-zç]+ de \d{4}$/ });
+    await table.waitFor();
+    const cells = async (name: RegExp) => page.getByRole('row', { name }).getByRole('cell').allTextContents();
+    expect(await cells(/Mumo Música/)).toEqual(['NEO (e2e)', 'Mumo Música (mumo)', '1']);
+    expect(await cells(/Kiddle Kids/)).toEqual(['NEO (e2e)', 'Kiddle Kids (kiddle)', '1']);
+    expect(await table.locator('tfoot').textContent()).toBe('Total2');
+    // One bar per line, both full length (each is the largest, 1).
+    const bars = page.getByRole('figure', { name: 'Assinantes ativos por produto' }).getByRole('listitem');
+    expect(await bars.allTextContents()).toEqual(['NEO (e2e) · Kiddle Kids (kiddle)1', 'NEO (e2e) · Mumo Música (mumo)1']);
+    await expectAccessible(page, 'reports');
+    await shot(page, '16-reports-active-subscribers');
+
+    // Baixar CSV: UTF-8 with BOM, ; between fields, the header row, the same lines.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Baixar CSV' }).click()]);
+    expect(download.suggestedFilename()).toBe(`assinantes-ativos-${thisMonth}.csv`);
+    const bytes = await readFile((await download.path())!);
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(bytes.subarray(3).toString('utf8').split('\r\n')).toEqual([
+      'Mês;Integração;Código do produto;Produto;Assinantes ativos',
+      `${thisMonth};NEO (e2e);kiddle;Kiddle Kids;1`,
+      `${thisMonth};NEO (e2e);mumo;Mumo Música;1`,
+      '',
+    ]);
+    await page.context().close();
+  }, 60_000);
 
   it('when support opens a customer, then it sees no change buttons, and a forged change is refused by the server', async () => {
     const page = await newPage();

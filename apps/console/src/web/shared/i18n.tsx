@@ -12,6 +12,18 @@ const pt = {
   packages: 'Pacotes',
   plans: 'Serviços/Planos',
   customers: 'Clientes',
+  reports: 'Relatórios',
+  activeSubscribersReport: 'Assinantes ativos por mês',
+  reportMonth: 'Mês',
+  integration: 'Integração',
+  productCode: 'Código do produto',
+  productName: 'Produto',
+  activeSubscribers: 'Assinantes ativos',
+  activeSubscribersIn: 'Assinantes ativos em {month}',
+  activeSubscribersChart: 'Assinantes ativos por produto',
+  total: 'Total',
+  downloadCsv: 'Baixar CSV',
+  reportEmpty: 'Nenhum assinante ativo neste mês.',
   logout: 'Sair',
   loggedInAs: 'Conectado como',
   login: 'Entrar',
@@ -158,6 +170,18 @@ const en: Messages = {
   packages: 'Packages',
   plans: 'Services/Plans',
   customers: 'Customers',
+  reports: 'Reports',
+  activeSubscribersReport: 'Active subscribers per month',
+  reportMonth: 'Month',
+  integration: 'Integration',
+  productCode: 'Product code',
+  productName: 'Product',
+  activeSubscribers: 'Active subscribers',
+  activeSubscribersIn: 'Active subscribers in {month}',
+  activeSubscribersChart: 'Active subscribers per product',
+  total: 'Total',
+  downloadCsv: 'Download CSV',
+  reportEmpty: 'No active subscriber in this month.',
   logout: 'Log out',
   loggedInAs: 'Logged in as',
   login: 'Log in',
@@ -306,7 +330,14 @@ export interface I18n {
   date(iso: string): string;
   /** `dd/mm/aaaa hh:mm` in São Paulo time (or the English one). */
   dateTime(iso: string): string;
+  /** `1.234` (or `1,234` in English). */
+  number(value: number): string;
+  /** `2026-11` → `novembro de 2026` (or `November 2026`). */
+  month(yearMonth: string): string;
 }
+
+/** The provider's time zone: dates are shown, and report months counted, in it. */
+export const PROVIDER_TIME_ZONE = 'America/Sao_Paulo';
 
 const I18nContext = createContext<I18n | undefined>(undefined);
 
@@ -324,8 +355,10 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     setLocaleState(next);
   };
   const moneyFormat = new Intl.NumberFormat(locale, { style: 'currency', currency: 'BRL' });
-  const dateFormat = new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'pt-BR', { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: 'America/Sao_Paulo' });
-  const dateTimeFormat = new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'pt-BR', { dateStyle: 'short', timeStyle: 'short', timeZone: 'America/Sao_Paulo' });
+  const dateFormat = new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'pt-BR', { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: PROVIDER_TIME_ZONE });
+  const dateTimeFormat = new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'pt-BR', { dateStyle: 'short', timeStyle: 'short', timeZone: PROVIDER_TIME_ZONE });
+  const numberFormat = new Intl.NumberFormat(locale);
+  const monthFormat = new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'pt-BR', { month: 'long', year: 'numeric', timeZone: 'UTC' });
   const value: I18n = {
     locale,
     m,
@@ -335,6 +368,8 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     money: (cents) => moneyFormat.format(cents / 100).replace(/\u00a0/g, ' '),
     date: (iso) => dateFormat.format(new Date(/^\d{4}-\d{2}-\d{2}$/.test(iso) ? `${iso}T12:00:00Z` : iso)),
     dateTime: (iso) => dateTimeFormat.format(new Date(iso)),
+    number: (value) => numberFormat.format(value),
+    month: (yearMonth) => monthFormat.format(new Date(`${yearMonth}-15T12:00:00Z`)),
   };
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
 }
