@@ -105,7 +105,7 @@ export function App() {
             </Route>
             <Route path="/clientes/:id">{(params) => <CustomerPage id={params.id} canChange={operates} />}</Route>
             <Route path="/clientes">
-              <CustomersPage />
+              <CustomersPage canChange={operates} />
             </Route>
             <Route path="/relatorios/assinantes-ativos">
               <ReportsPage />

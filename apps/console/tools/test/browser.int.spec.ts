@@ -13,7 +13,7 @@ const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-cor
 
 let system: ConsoleSystem;
 let browser: Browser;
-const ids: { integration?: string; mumo?: string; kiddle?: string; leitura?: string; plan?: string; customer?: string } = {};
+const ids: { integration?: string; mumo?: string; kiddle?: string; leitura?: string; plan?: string; customer?: string; maria?: string } = {};
 /** NEO's side of the integration the manual test creates: its callback URL and João's subscriber id. */
 const neo: { callbackUrl?: string; subscriberId?: string } = {};
 
@@ -308,6 +308,78 @@ describe.skipIf(!hasChromium)(hasChromium ? 'console in Chromium' : `console in 
       `${thisMonth};NEO (e2e);kiddle;Kiddle Kids;1`,
       `${thisMonth};NEO (e2e);mumo;Mumo Música;1`,
       '',
+    ]);
+    await page.context().close();
+  }, 60_000);
+
+  it('when an operator registers a customer with Novo cliente and gives it a service on the plan with Novo serviço, then the API refusals show beside their fields in Portuguese, the plan packages arrive (R11) and search finds her', async () => {
+    const document = cpf(99);
+    const page = await newPage();
+    await logIn(page, 'otavio', 'otavio-password-123');
+    await page.getByRole('link', { name: 'Clientes' }).click();
+    await page.getByRole('button', { name: 'Novo cliente' }).click();
+    const form = page.getByRole('form', { name: 'Novo cliente' });
+    // Masked as typed; a wrong check digit first, and no name.
+    await form.getByLabel('CPF/CNPJ').pressSequentially('11144477700');
+    await expect(form.getByLabel('CPF/CNPJ').inputValue()).resolves.toBe('111.444.777-00');
+    await form.getByRole('button', { name: 'Cadastrar' }).click();
+    const errorOf = (label: string) => form.locator('.field', { has: page.getByLabel(label, { exact: true }) }).locator('.field-error');
+    await expect(errorOf('Nome').textContent()).resolves.toMatch(/\S/);
+    expect(await errorOf('Nome').textContent()).not.toMatch(/too small|expected/i);
+    await form.getByLabel('Nome', { exact: true }).fill('Maria das Dores Teste');
+    await form.getByRole('button', { name: 'Cadastrar' }).click();
+    await expect(errorOf('CPF/CNPJ').textContent()).resolves.toContain('CPF (11 dígitos) ou CNPJ (14 caracteres) inválido');
+    await expectAccessible(page, 'new-customer-refused');
+    await shot(page, '17-new-customer-field-error');
+    await form.getByLabel('CPF/CNPJ').fill(document);
+    await expect(form.getByLabel('CPF/CNPJ').inputValue()).resolves.toBe(`${document.slice(0, 3)}.${document.slice(3, 6)}.${document.slice(6, 9)}-${document.slice(9)}`);
+    await form.getByLabel('Código do cliente (opcional)').fill('C-2002');
+    await form.getByRole('button', { name: 'Cadastrar' }).click();
+    // Her page opens, the document only masked.
+    await page.getByRole('heading', { name: 'Cliente: Maria das Dores Teste' }).waitFor();
+    await page.getByText(`***.${document.slice(3, 6)}.${document.slice(6, 9)}-**`).waitFor();
+    ids.maria = page.url().split('/').pop()!;
+
+    // Novo serviço on Fibra 300: a login without its password, then a login another service holds.
+    await page.getByRole('button', { name: 'Novo serviço' }).click();
+    const serviceForm = page.getByRole('form', { name: 'Novo serviço' });
+    const serviceErrorOf = (label: string) => serviceForm.locator('.field', { has: page.getByLabel(label, { exact: true }) }).locator('.field-error');
+    await serviceForm.getByLabel('Plano').selectOption({ label: 'Fibra 300 (300/150 Mbps)' });
+    await serviceForm.getByLabel('Login de rede (PPPoE)').fill('joao.souza');
+    await serviceForm.getByRole('button', { name: 'Cadastrar' }).click();
+    await expect(serviceErrorOf('Senha de rede').textContent()).resolves.toBe('Informe o login e a senha de rede juntos.');
+    await serviceForm.getByLabel('Senha de rede').fill('pppoe-password-3');
+    await serviceForm.getByRole('button', { name: 'Cadastrar' }).click();
+    await expect(serviceErrorOf('Login de rede (PPPoE)').textContent()).resolves.toBe('Já em uso em outro serviço.');
+    await serviceForm.getByRole('alert').filter({ hasText: 'A operação falhou' }).waitFor();
+    await shot(page, '18-new-service-login-taken');
+    await serviceForm.getByLabel('Login de rede (PPPoE)').fill('maria.fibra');
+    await serviceForm.getByRole('button', { name: 'Cadastrar' }).click();
+    // The plan's packages arrived by themselves: Mumo mandatory, Kiddle on its 7-day trial.
+    const created = page.getByTestId('service-created');
+    await created.getByRole('listitem').first().waitFor();
+    expect(await created.getByRole('listitem').allTextContents()).toEqual([
+      'Música (Mumo) · Obrigatório',
+      expect.stringMatching(/^Kids \(Kiddle\) · teste até \d{2}\/\d{2}\/\d{4}$/),
+    ]);
+    await expectAccessible(page, 'new-service-created');
+    await shot(page, '19-new-service-created');
+    await created.getByRole('button', { name: 'OK' }).click();
+    const service = page.getByRole('article', { name: 'Serviço maria.fibra' });
+    await expect(service.getByRole('heading').textContent()).resolves.toBe('Serviço maria.fibra · Fibra 300 · Habilitado');
+    await service.getByText('Música (Mumo) (do plano)').waitFor();
+
+    // Clientes: search finds her by part of the name, without accents.
+    await page.getByRole('link', { name: 'Clientes' }).click();
+    await page.getByLabel('Nome', { exact: true }).fill('maria DORES');
+    await page.getByRole('button', { name: 'Buscar' }).click();
+    const results = page.getByRole('table', { name: /Resultados/ });
+    await results.getByRole('link', { name: 'Maria das Dores Teste' }).waitFor();
+    await expect(results.getByRole('row', { name: /Maria das Dores Teste/ }).getByRole('cell').allTextContents()).resolves.toEqual([
+      'Maria das Dores Teste',
+      `***.${document.slice(3, 6)}.${document.slice(6, 9)}-**`,
+      'C-2002',
+      'Em dia',
     ]);
     await page.context().close();
   }, 60_000);

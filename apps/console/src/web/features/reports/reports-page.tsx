@@ -3,7 +3,7 @@ import { useId, useState } from 'react';
 import { catalog, subscriptions, unwrap } from '../../shared/api.ts';
 import { toCsv, downloadText } from '../../shared/csv.ts';
 import { PROVIDER_TIME_ZONE, useI18n } from '../../shared/i18n.tsx';
-import { Page, ProblemMessage } from '../../shared/ui.tsx';
+import { Page, ProblemMessage, SelectField } from '../../shared/ui.tsx';
 import { monthOf, recentMonths } from './month.ts';
 
 /** How many months back the month can be chosen (the decisions behind the counts are kept longer). */
@@ -23,7 +23,6 @@ interface ReportLine {
  */
 export function ReportsPage() {
   const { t, m, number, month: monthName } = useI18n();
-  const monthId = useId();
   // This month and the REPORT_MONTHS before it, newest first; last month is chosen at first.
   const [months] = useState(() => recentMonths(monthOf(new Date(), PROVIDER_TIME_ZONE), REPORT_MONTHS));
   const [month, setMonth] = useState(months[1]!);
@@ -59,16 +58,13 @@ export function ReportsPage() {
   return (
     <Page title={`${m.reports} › ${m.activeSubscribersReport}`}>
       <div className="search">
-        <div className="field">
-          <label htmlFor={monthId}>{t('reportMonth')}</label>
-          <select id={monthId} value={month} onChange={(e) => setMonth(e.target.value)}>
-            {months.map((option) => (
-              <option key={option} value={option}>
-                {monthName(option)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField label={t('reportMonth')} name="month" value={month} onChange={(e) => setMonth(e.target.value)}>
+          {months.map((option) => (
+            <option key={option} value={option}>
+              {monthName(option)}
+            </option>
+          ))}
+        </SelectField>
         <button type="button" onClick={download} disabled={!report.data || lines.length === 0}>
           {t('downloadCsv')}
         </button>
