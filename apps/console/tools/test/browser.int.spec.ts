@@ -225,7 +225,7 @@ describe.skipIf(!hasChromium)(hasChromium ? 'console in Chromium' : `console in 
     await expect(service.getByTestId('locked-note').textContent()).resolves.toContain('trava os pacotes');
     await service.getByText('Nenhum pacote disponível para este serviço.').waitFor();
     await shot(page, '07-add-packages-r8');
-    await service.getByRole('button', { name: 'Cancelar' }).click();
+    await service.getByRole('button', { name: 'Cancelar', exact: true }).click();
 
     // Adicionar Pacotes on the service without a plan: value prefilled from the package, then edited.
     const home = page.getByRole('article', { name: 'Serviço joao.casa' });
@@ -384,6 +384,64 @@ describe.skipIf(!hasChromium)(hasChromium ? 'console in Chromium' : `console in 
     await page.context().close();
   }, 60_000);
 
+  it('when an operator suspends on request, enables and cancels a service (cancel confirmed), then the status follows; a move the status no longer allows is refused in words', async () => {
+    const services = async () => (await system.api<{ services: Array<{ id: string; authLogin: string | null; status: string }> }>('subscriptions', 'GET', `/v1/customers/${ids.maria}`)).services;
+    const statusOf = async (login: string) => (await services()).find((s) => s.authLogin === login)?.status;
+    const page = await newPage();
+    await logIn(page, 'otavio', 'otavio-password-123');
+    await page.goto(`${system.consoleUrl}/clientes/${ids.maria}`);
+    const service = page.getByRole('article', { name: 'Serviço maria.fibra' });
+    const heading = service.getByRole('heading');
+    const actions = service.getByRole('group', { name: 'Situação do serviço' });
+    await expect(heading.textContent()).resolves.toBe('Serviço maria.fibra · Fibra 300 · Habilitado');
+    expect(await actions.getByRole('button').allTextContents()).toEqual(['Suspender a pedido', 'Cancelar serviço']);
+
+    await actions.getByRole('button', { name: 'Suspender a pedido' }).click();
+    await service.getByRole('heading', { name: 'Serviço maria.fibra · Fibra 300 · Suspenso a pedido' }).waitFor();
+    expect(await statusOf('maria.fibra')).toBe('suspended_request');
+    expect(await actions.getByRole('button').allTextContents()).toEqual(['Habilitar', 'Cancelar serviço']);
+    await shot(page, '20-service-suspended-on-request');
+    await actions.getByRole('button', { name: 'Habilitar' }).click();
+    await service.getByRole('heading', { name: 'Serviço maria.fibra · Fibra 300 · Habilitado' }).waitFor();
+    expect(await statusOf('maria.fibra')).toBe('enabled');
+
+    // Cancelar asks first; Voltar leaves the service as it was.
+    await actions.getByRole('button', { name: 'Cancelar serviço' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Cancelar o serviço maria.fibra · Fibra 300?' });
+    await dialog.getByText('O cancelamento é definitivo').waitFor();
+    await expectAccessible(page, 'cancel-service-dialog');
+    await shot(page, '21-cancel-service-confirm');
+    await dialog.getByRole('button', { name: 'Voltar' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await statusOf('maria.fibra')).toBe('enabled');
+    await actions.getByRole('button', { name: 'Cancelar serviço' }).click();
+    await dialog.getByLabel('Motivo (opcional, vai para o histórico)').fill('Mudou de cidade');
+    await dialog.getByRole('button', { name: 'Sim, cancelar o serviço' }).click();
+    await service.getByRole('heading', { name: 'Serviço maria.fibra · Fibra 300 · Cancelado' }).waitFor();
+    expect(await statusOf('maria.fibra')).toBe('cancelled');
+    // Final: no more moves, no more packages to add.
+    expect(await service.getByRole('group', { name: 'Situação do serviço' }).count()).toBe(0);
+    expect(await service.getByRole('button', { name: 'Adicionar Pacotes' }).count()).toBe(0);
+    expect(await service.getByRole('button', { name: 'Remover' }).count()).toBe(0);
+    await page.getByTestId('history').getByRole('row', { name: /maria\.fibra.*passou de .+ para .+ — motivo: Mudou de cidade/ }).waitFor();
+
+    // Another service, cancelled behind the screen's back: Suspender a pedido is refused, in words, and the card shows it cancelled.
+    const other = await system.api<{ id: string }>('subscriptions', 'POST', `/v1/customers/${ids.maria}/services`, { status: 'enabled', authLogin: 'maria.casa', authPassword: 'pppoe-password-4' });
+    await page.reload();
+    const home = page.getByRole('article', { name: 'Serviço maria.casa' });
+    await home.getByRole('heading', { name: 'Serviço maria.casa · sem plano · Habilitado' }).waitFor();
+    await system.api('subscriptions', 'POST', `/v1/services/${other.id}/status`, { status: 'cancelled' });
+    await home.getByRole('button', { name: 'Suspender a pedido' }).click();
+    await expect(home.getByRole('alert').textContent()).resolves.toBe(
+      'A operação falhou: O serviço não pode passar para esta situação a partir da atual (ela pode ter mudado enquanto a tela estava aberta: veja a situação atualizada).',
+    );
+    await home.getByRole('heading', { name: 'Serviço maria.casa · sem plano · Cancelado' }).waitFor();
+    expect(await statusOf('maria.casa')).toBe('cancelled');
+    await expectAccessible(page, 'service-status-refused');
+    await shot(page, '22-service-status-refused');
+    await page.context().close();
+  }, 60_000);
+
   it('when support opens a customer, then it sees no change buttons, and a forged change is refused by the server', async () => {
     const page = await newPage();
     await logIn(page, 'sonia', 'sonia-password-123');
@@ -392,12 +450,17 @@ describe.skipIf(!hasChromium)(hasChromium ? 'console in Chromium' : `console in 
     await page.getByRole('cell', { name: 'R$ 7,50', exact: true }).waitFor();
     expect(await page.getByRole('button', { name: 'Adicionar Pacotes' }).count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Remover' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Novo serviço' }).count()).toBe(0);
+    expect(await page.getByRole('group', { name: 'Situação do serviço' }).count()).toBe(0);
     const status = await page.evaluate(async ([serviceUrl, body]) => {
       const session = (await (await fetch('/api/session')).json()) as { csrfToken: string };
       return (await fetch(serviceUrl!, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': session.csrfToken }, body })).status;
     }, [`/api/subscriptions/v1/customers`, JSON.stringify({ name: 'Forjado', document: '529.982.247-25' })]);
     expect(status).toBe(403);
     await shot(page, '11-support-customer');
+    await page.getByRole('link', { name: 'Clientes' }).click();
+    await page.getByRole('button', { name: 'Buscar' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Novo cliente' }).count()).toBe(0);
     await page.context().close();
   });
 

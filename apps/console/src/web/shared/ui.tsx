@@ -1,4 +1,4 @@
-import { useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from 'react';
+import { useEffect, useId, useRef, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from 'react';
 import { ProblemError, type Problem } from './api.ts';
 import { useI18n } from './i18n.tsx';
 
@@ -83,3 +83,38 @@ export function Page({ title, children, actions }: { title: string; children: Re
 
 /** `123.456.789-09` / `12.345.678/0001-95` as typed: digits only, for the API. */
 export const digitsOf = (text: string) => text.replace(/\D/g, '');
+
+/**
+ * A modal confirmation (the native `<dialog>`: focus kept inside, Esc is "back"), for a change
+ * that cannot be undone.
+ */
+export function ConfirmDialog(props: { open: boolean; title: string; confirmLabel: string; backLabel: string; busy?: boolean; onConfirm: () => void; onBack: () => void; children?: ReactNode }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+  useEffect(() => {
+    const dialog = ref.current;
+    if (props.open && dialog && !dialog.open) dialog.showModal();
+    if (!props.open && dialog?.open) dialog.close();
+  }, [props.open]);
+  return (
+    <dialog
+      ref={ref}
+      aria-labelledby={titleId}
+      onCancel={(event) => {
+        event.preventDefault();
+        props.onBack();
+      }}
+    >
+      <h2 id={titleId}>{props.title}</h2>
+      {props.children}
+      <div className="actions">
+        <button type="button" className="danger" onClick={props.onConfirm} disabled={props.busy}>
+          {props.confirmLabel}
+        </button>
+        <button type="button" className="secondary" onClick={props.onBack}>
+          {props.backLabel}
+        </button>
+      </div>
+    </dialog>
+  );
+}

@@ -5,6 +5,7 @@ import { useI18n } from '../../shared/i18n.tsx';
 import { Field, Page, ProblemMessage, problemOf } from '../../shared/ui.tsx';
 import { AddPackages } from './add-packages.tsx';
 import { NewService } from './new-service.tsx';
+import { ServiceStatusActions } from './service-status.tsx';
 
 /** A customer: services with their packages and values (R7), standing, subscribers, explain, history; Novo serviço. */
 export function CustomerPage({ id, canChange }: { id: string; canChange: boolean }) {
@@ -74,6 +75,7 @@ function ServiceCard({ serviceId, customerId, canChange }: { serviceId: string; 
       <h3>
         {t('service')} {s.authLogin ?? ''} · {plan?.name ?? t('noPlan')} · {m.serviceStatus[s.status]}
       </h3>
+      {canChange && <ServiceStatusActions serviceId={serviceId} customerId={customerId} status={s.status} label={`${s.authLogin ?? s.id} · ${plan?.name ?? t('noPlan')}`} />}
       <table>
         <thead>
           <tr>
@@ -92,7 +94,7 @@ function ServiceCard({ serviceId, customerId, canChange }: { serviceId: string; 
               </td>
               <td className="number">{money(p.priceCents)}</td>
               <td>
-                {canChange && (
+                {canChange && s.status !== 'cancelled' && (
                   <button type="button" className="small" onClick={() => detach.mutate(p.id)}>
                     {t('detach')}
                   </button>
