@@ -551,6 +551,13 @@ describe.skipIf(!hasChromium)(hasChromium ? 'console in Chromium' : `console in 
     await page.getByTestId('history').getByRole('row', { name: /Customer registered/ }).waitFor();
     await expectAccessible(page, 'customer-en');
     await shot(page, '15-customer-english');
+    // The report in English: month names, headers and the download button follow.
+    await page.getByRole('link', { name: 'Active subscribers per month' }).click();
+    await page.getByLabel('Month', { exact: true }).selectOption(providerMonth());
+    const table = page.getByRole('table', { name: /^Active subscribers in [A-Z][a-z]+ \d{4}$/ });
+    await table.waitFor();
+    expect(await table.getByRole('columnheader').allTextContents()).toEqual(['Integration', 'Product', 'Active subscribers']);
+    await page.getByRole('button', { name: 'Download CSV' }).waitFor();
     await page.context().close();
   });
 });

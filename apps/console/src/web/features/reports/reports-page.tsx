@@ -6,7 +6,7 @@ import { PROVIDER_TIME_ZONE, useI18n } from '../../shared/i18n.tsx';
 import { Page, ProblemMessage, SelectField } from '../../shared/ui.tsx';
 import { monthOf, recentMonths } from './month.ts';
 
-/** How many months back the month can be chosen (the decisions behind the counts are kept longer). */
+/** How many months back can be chosen (the service keeps the counts for good; two years covers an invoice dispute). */
 const REPORT_MONTHS = 24;
 
 interface ReportLine {
