@@ -7,6 +7,7 @@ import { DemoClockControl } from './features/demo-clock/demo-clock.tsx';
 import { IntegrationsPage } from './features/integrations/integrations-page.tsx';
 import { PackagesPage } from './features/packages/packages-page.tsx';
 import { PlansPage } from './features/plans/plans-page.tsx';
+import { ReportsPage } from './features/reports/reports-page.tsx';
 import { useI18n } from './shared/i18n.tsx';
 
 function LanguageSwitch() {
@@ -48,6 +49,10 @@ function Menu() {
           </ul>
         </li>
         {item('/clientes', m.customers)}
+        <li>
+          <span className="menu-group">{m.reports}</span>
+          <ul>{item('/relatorios/assinantes-ativos', m.activeSubscribersReport)}</ul>
+        </li>
       </ul>
     </nav>
   );
@@ -100,7 +105,10 @@ export function App() {
             </Route>
             <Route path="/clientes/:id">{(params) => <CustomerPage id={params.id} canChange={operates} />}</Route>
             <Route path="/clientes">
-              <CustomersPage />
+              <CustomersPage canChange={operates} />
+            </Route>
+            <Route path="/relatorios/assinantes-ativos">
+              <ReportsPage />
             </Route>
             <Route>
               <Redirect to="/clientes" />

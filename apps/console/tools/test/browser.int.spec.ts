@@ -13,7 +13,25 @@ const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-cor
 
 let system: ConsoleSystem;
 let browser: Browser;
-const ids: { integration?: string; mumo?: string; kiddle?: string; leitura?: string; plan?: string; customer?: string } = {};
+const ids: { integration?: string; mumo?: string; kiddle?: string; leitura?: string; plan?: string; customer?: string; maria?: string } = {};
+/** NEO's side of the integration the manual test creates: its callback URL and João's subscriber id. */
+const neo: { callbackUrl?: string; subscriberId?: string } = {};
+
+/** NEO asks the gateway whether the subscriber may use `product` now; resolves once it is allowed. */
+async function authorised(product: string): Promise<boolean> {
+  return eventually(async () => {
+    const answer = (await (await fetch(`${neo.callbackUrl}/authorise?subscriber_id=${encodeURIComponent(neo.subscriberId!)}&product=${product}`)).json()) as { allowed?: boolean };
+    if (answer.allowed !== true) throw new Error(`not yet allowed: ${JSON.stringify(answer)}`);
+    return answer.allowed;
+  });
+}
+
+/** `YYYY-MM` in São Paulo, the provider's month, `monthsBack` months before now's. */
+function providerMonth(monthsBack = 0): string {
+  const [year, month] = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Sao_Paulo', year: 'numeric', month: '2-digit' }).format(new Date()).split('-').map(Number) as [number, number];
+  const back = new Date(Date.UTC(year, month - 1 - monthsBack, 15));
+  return `${back.getUTCFullYear()}-${String(back.getUTCMonth() + 1).padStart(2, '0')}`;
+}
 
 /** No serious or critical axe-core violation on the page as it is now. */
 async function expectAccessible(page: Page, screen: string): Promise<void> {
@@ -207,7 +225,7 @@ describe.skipIf(!hasChromium)(hasChromium ? 'console in Chromium' : `console in 
     await expect(service.getByTestId('locked-note').textContent()).resolves.toContain('trava os pacotes');
     await service.getByText('Nenhum pacote disponível para este serviço.').waitFor();
     await shot(page, '07-add-packages-r8');
-    await service.getByRole('button', { name: 'Cancelar' }).click();
+    await service.getByRole('button', { name: 'Cancelar', exact: true }).click();
 
     // Adicionar Pacotes on the service without a plan: value prefilled from the package, then edited.
     const home = page.getByRole('article', { name: 'Serviço joao.casa' });
@@ -242,15 +260,187 @@ describe.skipIf(!hasChromium)(hasChromium ? 'console in Chromium' : `console in 
 
     // NEO's authorise through the gateway answers allowed.
     const customer = await system.api<{ entitlements: Array<{ integrationId: string; subscriberId: string }> }>('subscriptions', 'GET', `/v1/customers/${ids.customer}`);
-    const subscriberId = customer.entitlements.find((e) => e.integrationId === ids.integration)!.subscriberId;
-    const authorised = await eventually(async () => {
-      const answer = (await (await fetch(`${callbackUrl}/authorise?subscriber_id=${encodeURIComponent(subscriberId)}&product=mumo`)).json()) as { allowed?: boolean };
-      if (answer.allowed !== true) throw new Error(`not yet allowed: ${JSON.stringify(answer)}`);
-      return answer.allowed;
-    });
-    expect(authorised).toBe(true);
+    neo.callbackUrl = callbackUrl;
+    neo.subscriberId = customer.entitlements.find((e) => e.integrationId === ids.integration)!.subscriberId;
+    expect(await authorised('mumo')).toBe(true);
     await page.context().close();
   }, 120_000);
+
+  it('when support opens Relatórios › Assinantes ativos por mês, then last month is empty, this month counts João once per product, and the CSV holds the same lines', async () => {
+    // João on the trial package too: two products of NEO, one subscriber each, this month.
+    expect(await authorised('kiddle')).toBe(true);
+    const thisMonth = providerMonth();
+    // The gateway reports its decisions in batches: wait until subscriptions counted both.
+    await eventually(async () => {
+      const report = await system.api<{ items: unknown[] }>('subscriptions', 'GET', `/v1/reports/active-subscribers?month=${thisMonth}`);
+      if (report.items.length < 2) throw new Error(`not counted yet: ${JSON.stringify(report)}`);
+    }, 20_000);
+
+    const page = await newPage();
+    await logIn(page, 'sonia', 'sonia-password-123');
+    await page.getByRole('link', { name: 'Assinantes ativos por mês' }).click();
+    await page.getByRole('heading', { name: 'Relatórios › Assinantes ativos por mês' }).waitFor();
+    // Last month by default, when nothing was used yet.
+    await expect(page.getByLabel('Mês', { exact: true }).inputValue()).resolves.toBe(providerMonth(1));
+    await page.getByText('Nenhum assinante ativo neste mês.').waitFor();
+    await expect(page.getByRole('button', { name: 'Baixar CSV' }).isDisabled()).resolves.toBe(true);
+
+    await page.getByLabel('Mês', { exact: true }).selectOption(thisMonth);
+    const table = page.getByRole('table', { name: /^Assinantes ativos em [a-zç]+ de \d{4}$/ });
+    await table.waitFor();
+    const cells = async (name: RegExp) => page.getByRole('row', { name }).getByRole('cell').allTextContents();
+    expect(await cells(/Mumo Música/)).toEqual(['NEO (e2e)', 'Mumo Música (mumo)', '1']);
+    expect(await cells(/Kiddle Kids/)).toEqual(['NEO (e2e)', 'Kiddle Kids (kiddle)', '1']);
+    expect(await table.locator('tfoot').textContent()).toBe('Total2');
+    // One bar per line, both full length (each is the largest, 1).
+    const bars = page.getByRole('figure', { name: 'Assinantes ativos por produto' }).getByRole('listitem');
+    expect(await bars.allTextContents()).toEqual(['NEO (e2e) · Kiddle Kids (kiddle)1', 'NEO (e2e) · Mumo Música (mumo)1']);
+    await expectAccessible(page, 'reports');
+    await shot(page, '16-reports-active-subscribers');
+
+    // Baixar CSV: UTF-8 with BOM, ; between fields, the header row, the same lines.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Baixar CSV' }).click()]);
+    expect(download.suggestedFilename()).toBe(`assinantes-ativos-${thisMonth}.csv`);
+    const bytes = await readFile((await download.path())!);
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(bytes.subarray(3).toString('utf8').split('\r\n')).toEqual([
+      'Mês;Integração;Código do produto;Produto;Assinantes ativos',
+      `${thisMonth};NEO (e2e);kiddle;Kiddle Kids;1`,
+      `${thisMonth};NEO (e2e);mumo;Mumo Música;1`,
+      '',
+    ]);
+    await page.context().close();
+  }, 60_000);
+
+  it('when an operator registers a customer with Novo cliente and gives it a service on the plan with Novo serviço, then the API refusals show beside their fields in Portuguese, the plan packages arrive (R11) and search finds her', async () => {
+    const document = cpf(99);
+    const page = await newPage();
+    await logIn(page, 'otavio', 'otavio-password-123');
+    await page.getByRole('link', { name: 'Clientes' }).click();
+    await page.getByRole('button', { name: 'Novo cliente' }).click();
+    const form = page.getByRole('form', { name: 'Novo cliente' });
+    // Masked as typed; a wrong check digit first, and no name.
+    await form.getByLabel('CPF/CNPJ').pressSequentially('11144477700');
+    await expect(form.getByLabel('CPF/CNPJ').inputValue()).resolves.toBe('111.444.777-00');
+    await form.getByRole('button', { name: 'Cadastrar' }).click();
+    const errorOf = (label: string) => form.locator('.field', { has: page.getByLabel(label, { exact: true }) }).locator('.field-error');
+    await expect(errorOf('Nome').textContent()).resolves.toMatch(/\S/);
+    expect(await errorOf('Nome').textContent()).not.toMatch(/too small|expected/i);
+    await form.getByLabel('Nome', { exact: true }).fill('Maria das Dores Teste');
+    await form.getByRole('button', { name: 'Cadastrar' }).click();
+    await expect(errorOf('CPF/CNPJ').textContent()).resolves.toContain('CPF (11 dígitos) ou CNPJ (14 caracteres) inválido');
+    await expectAccessible(page, 'new-customer-refused');
+    await shot(page, '17-new-customer-field-error');
+    await form.getByLabel('CPF/CNPJ').fill(document);
+    await expect(form.getByLabel('CPF/CNPJ').inputValue()).resolves.toBe(`${document.slice(0, 3)}.${document.slice(3, 6)}.${document.slice(6, 9)}-${document.slice(9)}`);
+    await form.getByLabel('Código do cliente (opcional)').fill('C-2002');
+    await form.getByRole('button', { name: 'Cadastrar' }).click();
+    // Her page opens, the document only masked.
+    await page.getByRole('heading', { name: 'Cliente: Maria das Dores Teste' }).waitFor();
+    await page.getByText(`***.${document.slice(3, 6)}.${document.slice(6, 9)}-**`).waitFor();
+    ids.maria = page.url().split('/').pop()!;
+
+    // Novo serviço on Fibra 300: a login without its password, then a login another service holds.
+    await page.getByRole('button', { name: 'Novo serviço' }).click();
+    const serviceForm = page.getByRole('form', { name: 'Novo serviço' });
+    const serviceErrorOf = (label: string) => serviceForm.locator('.field', { has: page.getByLabel(label, { exact: true }) }).locator('.field-error');
+    await serviceForm.getByLabel('Plano').selectOption({ label: 'Fibra 300 (300/150 Mbps)' });
+    await serviceForm.getByLabel('Login de rede (PPPoE)').fill('joao.souza');
+    await serviceForm.getByRole('button', { name: 'Cadastrar' }).click();
+    await expect(serviceErrorOf('Senha de rede').textContent()).resolves.toBe('Informe o login e a senha de rede juntos.');
+    await serviceForm.getByLabel('Senha de rede').fill('pppoe-password-3');
+    await serviceForm.getByRole('button', { name: 'Cadastrar' }).click();
+    await expect(serviceErrorOf('Login de rede (PPPoE)').textContent()).resolves.toBe('Já em uso em outro serviço.');
+    await serviceForm.getByRole('alert').filter({ hasText: 'A operação falhou' }).waitFor();
+    await shot(page, '18-new-service-login-taken');
+    await serviceForm.getByLabel('Login de rede (PPPoE)').fill('maria.fibra');
+    await serviceForm.getByRole('button', { name: 'Cadastrar' }).click();
+    // The plan's packages arrived by themselves: Mumo mandatory, Kiddle on its 7-day trial.
+    const created = page.getByTestId('service-created');
+    await created.getByRole('listitem').first().waitFor();
+    expect(await created.getByRole('listitem').allTextContents()).toEqual([
+      'Música (Mumo) · Obrigatório',
+      expect.stringMatching(/^Kids \(Kiddle\) · teste até \d{2}\/\d{2}\/\d{4}$/),
+    ]);
+    await expectAccessible(page, 'new-service-created');
+    await shot(page, '19-new-service-created');
+    await created.getByRole('button', { name: 'OK' }).click();
+    const service = page.getByRole('article', { name: 'Serviço maria.fibra' });
+    await expect(service.getByRole('heading').textContent()).resolves.toBe('Serviço maria.fibra · Fibra 300 · Habilitado');
+    await service.getByText('Música (Mumo) (do plano)').waitFor();
+
+    // Clientes: search finds her by part of the name, without accents.
+    await page.getByRole('link', { name: 'Clientes' }).click();
+    await page.getByLabel('Nome', { exact: true }).fill('maria DORES');
+    await page.getByRole('button', { name: 'Buscar' }).click();
+    const results = page.getByRole('table', { name: /Resultados/ });
+    await results.getByRole('link', { name: 'Maria das Dores Teste' }).waitFor();
+    await expect(results.getByRole('row', { name: /Maria das Dores Teste/ }).getByRole('cell').allTextContents()).resolves.toEqual([
+      'Maria das Dores Teste',
+      `***.${document.slice(3, 6)}.${document.slice(6, 9)}-**`,
+      'C-2002',
+      'Em dia',
+    ]);
+    await page.context().close();
+  }, 60_000);
+
+  it('when an operator suspends on request, enables and cancels a service (cancel confirmed), then the status follows; a move the status no longer allows is refused in words', async () => {
+    const services = async () => (await system.api<{ services: Array<{ id: string; authLogin: string | null; status: string }> }>('subscriptions', 'GET', `/v1/customers/${ids.maria}`)).services;
+    const statusOf = async (login: string) => (await services()).find((s) => s.authLogin === login)?.status;
+    const page = await newPage();
+    await logIn(page, 'otavio', 'otavio-password-123');
+    await page.goto(`${system.consoleUrl}/clientes/${ids.maria}`);
+    const service = page.getByRole('article', { name: 'Serviço maria.fibra' });
+    const heading = service.getByRole('heading');
+    const actions = service.getByRole('group', { name: 'Situação do serviço' });
+    await expect(heading.textContent()).resolves.toBe('Serviço maria.fibra · Fibra 300 · Habilitado');
+    expect(await actions.getByRole('button').allTextContents()).toEqual(['Suspender a pedido', 'Cancelar serviço']);
+
+    await actions.getByRole('button', { name: 'Suspender a pedido' }).click();
+    await service.getByRole('heading', { name: 'Serviço maria.fibra · Fibra 300 · Suspenso a pedido' }).waitFor();
+    expect(await statusOf('maria.fibra')).toBe('suspended_request');
+    expect(await actions.getByRole('button').allTextContents()).toEqual(['Habilitar', 'Cancelar serviço']);
+    await shot(page, '20-service-suspended-on-request');
+    await actions.getByRole('button', { name: 'Habilitar' }).click();
+    await service.getByRole('heading', { name: 'Serviço maria.fibra · Fibra 300 · Habilitado' }).waitFor();
+    expect(await statusOf('maria.fibra')).toBe('enabled');
+
+    // Cancelar asks first; Voltar leaves the service as it was.
+    await actions.getByRole('button', { name: 'Cancelar serviço' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Cancelar o serviço maria.fibra · Fibra 300?' });
+    await dialog.getByText('O cancelamento é definitivo').waitFor();
+    await expectAccessible(page, 'cancel-service-dialog');
+    await shot(page, '21-cancel-service-confirm');
+    await dialog.getByRole('button', { name: 'Voltar' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await statusOf('maria.fibra')).toBe('enabled');
+    await actions.getByRole('button', { name: 'Cancelar serviço' }).click();
+    await dialog.getByLabel('Motivo (opcional, vai para o histórico)').fill('Mudou de cidade');
+    await dialog.getByRole('button', { name: 'Sim, cancelar o serviço' }).click();
+    await service.getByRole('heading', { name: 'Serviço maria.fibra · Fibra 300 · Cancelado' }).waitFor();
+    expect(await statusOf('maria.fibra')).toBe('cancelled');
+    // Final: no more moves, no more packages to add.
+    expect(await service.getByRole('group', { name: 'Situação do serviço' }).count()).toBe(0);
+    expect(await service.getByRole('button', { name: 'Adicionar Pacotes' }).count()).toBe(0);
+    expect(await service.getByRole('button', { name: 'Remover' }).count()).toBe(0);
+    await page.getByTestId('history').getByRole('row', { name: /maria\.fibra.*passou de .+ para .+ — motivo: Mudou de cidade/ }).waitFor();
+
+    // Another service, cancelled behind the screen's back: Suspender a pedido is refused, in words, and the card shows it cancelled.
+    const other = await system.api<{ id: string }>('subscriptions', 'POST', `/v1/customers/${ids.maria}/services`, { status: 'enabled', authLogin: 'maria.casa', authPassword: 'pppoe-password-4' });
+    await page.reload();
+    const home = page.getByRole('article', { name: 'Serviço maria.casa' });
+    await home.getByRole('heading', { name: 'Serviço maria.casa · sem plano · Habilitado' }).waitFor();
+    await system.api('subscriptions', 'POST', `/v1/services/${other.id}/status`, { status: 'cancelled' });
+    await home.getByRole('button', { name: 'Suspender a pedido' }).click();
+    await expect(home.getByRole('alert').textContent()).resolves.toBe(
+      'A operação falhou: O serviço não pode passar para esta situação a partir da atual (ela pode ter mudado enquanto a tela estava aberta: veja a situação atualizada).',
+    );
+    await home.getByRole('heading', { name: 'Serviço maria.casa · sem plano · Cancelado' }).waitFor();
+    expect(await statusOf('maria.casa')).toBe('cancelled');
+    await expectAccessible(page, 'service-status-refused');
+    await shot(page, '22-service-status-refused');
+    await page.context().close();
+  }, 60_000);
 
   it('when support opens a customer, then it sees no change buttons, and a forged change is refused by the server', async () => {
     const page = await newPage();
@@ -260,12 +450,17 @@ describe.skipIf(!hasChromium)(hasChromium ? 'console in Chromium' : `console in 
     await page.getByRole('cell', { name: 'R$ 7,50', exact: true }).waitFor();
     expect(await page.getByRole('button', { name: 'Adicionar Pacotes' }).count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Remover' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Novo serviço' }).count()).toBe(0);
+    expect(await page.getByRole('group', { name: 'Situação do serviço' }).count()).toBe(0);
     const status = await page.evaluate(async ([serviceUrl, body]) => {
       const session = (await (await fetch('/api/session')).json()) as { csrfToken: string };
       return (await fetch(serviceUrl!, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': session.csrfToken }, body })).status;
     }, [`/api/subscriptions/v1/customers`, JSON.stringify({ name: 'Forjado', document: '529.982.247-25' })]);
     expect(status).toBe(403);
     await shot(page, '11-support-customer');
+    await page.getByRole('link', { name: 'Clientes' }).click();
+    await page.getByRole('button', { name: 'Buscar' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Novo cliente' }).count()).toBe(0);
     await page.context().close();
   });
 
@@ -356,6 +551,13 @@ describe.skipIf(!hasChromium)(hasChromium ? 'console in Chromium' : `console in 
     await page.getByTestId('history').getByRole('row', { name: /Customer registered/ }).waitFor();
     await expectAccessible(page, 'customer-en');
     await shot(page, '15-customer-english');
+    // The report in English: month names, headers and the download button follow.
+    await page.getByRole('link', { name: 'Active subscribers per month' }).click();
+    await page.getByLabel('Month', { exact: true }).selectOption(providerMonth());
+    const table = page.getByRole('table', { name: /^Active subscribers in [A-Z][a-z]+ \d{4}$/ });
+    await table.waitFor();
+    expect(await table.getByRole('columnheader').allTextContents()).toEqual(['Integration', 'Product', 'Active subscribers']);
+    await page.getByRole('button', { name: 'Download CSV' }).waitFor();
     await page.context().close();
   });
 });

@@ -12,6 +12,36 @@ const pt = {
   packages: 'Pacotes',
   plans: 'Serviços/Planos',
   customers: 'Clientes',
+  statusActions: 'Situação do serviço',
+  enable: 'Habilitar',
+  suspendOnRequest: 'Suspender a pedido',
+  cancelService: 'Cancelar serviço',
+  cancelServiceTitle: 'Cancelar o serviço {service}?',
+  cancelServiceWarning: 'O cancelamento é definitivo: o cliente perde os produtos das plataformas e o serviço não pode ser reabilitado (um cliente que volta recebe um serviço novo).',
+  confirmCancel: 'Sim, cancelar o serviço',
+  back: 'Voltar',
+  reasonOptional: 'Motivo (opcional, vai para o histórico)',
+  newCustomer: 'Novo cliente',
+  email: 'E-mail (opcional)',
+  codeOptional: 'Código do cliente (opcional)',
+  newService: 'Novo serviço',
+  serviceCreated: 'Serviço criado. Pacotes do plano incluídos:',
+  serviceCreatedNoPackages: 'Serviço criado, sem pacotes do plano.',
+  initialStatus: 'Situação inicial',
+  authLogin: 'Login de rede (PPPoE)',
+  authPassword: 'Senha de rede',
+  reports: 'Relatórios',
+  activeSubscribersReport: 'Assinantes ativos por mês',
+  reportMonth: 'Mês',
+  integration: 'Integração',
+  productCode: 'Código do produto',
+  productName: 'Produto',
+  activeSubscribers: 'Assinantes ativos',
+  activeSubscribersIn: 'Assinantes ativos em {month}',
+  activeSubscribersChart: 'Assinantes ativos por produto',
+  total: 'Total',
+  downloadCsv: 'Baixar CSV',
+  reportEmpty: 'Nenhum assinante ativo neste mês.',
   logout: 'Sair',
   loggedInAs: 'Conectado como',
   login: 'Entrar',
@@ -142,6 +172,27 @@ const pt = {
     SUBSCRIPTIONS_INVALID_DOCUMENT: 'CPF/CNPJ inválido.',
     SUBSCRIPTIONS_NAME_TERM_TOO_SHORT: 'Digite ao menos 3 letras do nome.',
     CATALOG_COMPOSITION_INVALID: 'A composição fiscal não fecha com o valor do pacote (R5).',
+    SUBSCRIPTIONS_CUSTOMER_EXISTS: 'Já existe um cliente com este dado: veja o campo indicado.',
+    SUBSCRIPTIONS_AUTH_LOGIN_TAKEN: 'Este login de rede já pertence a outro serviço.',
+    SUBSCRIPTIONS_PLAN_UNKNOWN: 'O plano ainda não é conhecido pelas assinaturas. Tente novamente em instantes.',
+    SUBSCRIPTIONS_PLAN_INACTIVE: 'O plano está inativo: novos serviços não podem recebê-lo.',
+    SUBSCRIPTIONS_SINGLE_PACKAGE: 'A integração aceita um único pacote por cliente, e o cliente já tem um (R10).',
+    SUBSCRIPTIONS_CATALOG_UNAVAILABLE: 'O catálogo não respondeu. Tente novamente em instantes.',
+    SUBSCRIPTIONS_ILLEGAL_STATUS_CHANGE: 'O serviço não pode passar para esta situação a partir da atual (ela pode ter mudado enquanto a tela estava aberta: veja a situação atualizada).',
+    SUBSCRIPTIONS_SERVICE_CANCELLED: 'O serviço está cancelado: não pode mais mudar.',
+    SUBSCRIPTIONS_SERVICE_NOT_FOUND: 'Serviço não encontrado.',
+  } as Record<string, string>,
+  /** Field messages of the services' own rules (they word them in English), by problem code. */
+  fieldProblems: {
+    SUBSCRIPTIONS_INVALID_DOCUMENT: 'CPF (11 dígitos) ou CNPJ (14 caracteres) inválido: confira os dígitos verificadores.',
+    SUBSCRIPTIONS_CUSTOMER_EXISTS: 'Já cadastrado em outro cliente.',
+    SUBSCRIPTIONS_AUTH_LOGIN_TAKEN: 'Já em uso em outro serviço.',
+    SUBSCRIPTIONS_PLAN_UNKNOWN: 'Plano não encontrado.',
+    SUBSCRIPTIONS_PLAN_INACTIVE: 'Plano inativo.',
+  } as Record<string, string>,
+  /** Field messages a service's schema wrote itself (not zod's, which come in the operator's language). */
+  fieldMessages: {
+    'authLogin and authPassword go together': 'Informe o login e a senha de rede juntos.',
   } as Record<string, string>,
   failed: 'A operação falhou',
 };
@@ -158,6 +209,36 @@ const en: Messages = {
   packages: 'Packages',
   plans: 'Services/Plans',
   customers: 'Customers',
+  statusActions: 'Service status',
+  enable: 'Enable',
+  suspendOnRequest: 'Suspend on request',
+  cancelService: 'Cancel service',
+  cancelServiceTitle: 'Cancel service {service}?',
+  cancelServiceWarning: 'Cancelling is final: the customer loses the platforms\' products and the service cannot be enabled again (a returning customer gets a new service).',
+  confirmCancel: 'Yes, cancel the service',
+  back: 'Back',
+  reasonOptional: 'Reason (optional, goes to the history)',
+  newCustomer: 'New customer',
+  email: 'E-mail (optional)',
+  codeOptional: 'Customer code (optional)',
+  newService: 'New service',
+  serviceCreated: "Service created. The plan's packages on it:",
+  serviceCreatedNoPackages: "Service created, with no plan packages.",
+  initialStatus: 'Initial status',
+  authLogin: 'Network login (PPPoE)',
+  authPassword: 'Network password',
+  reports: 'Reports',
+  activeSubscribersReport: 'Active subscribers per month',
+  reportMonth: 'Month',
+  integration: 'Integration',
+  productCode: 'Product code',
+  productName: 'Product',
+  activeSubscribers: 'Active subscribers',
+  activeSubscribersIn: 'Active subscribers in {month}',
+  activeSubscribersChart: 'Active subscribers per product',
+  total: 'Total',
+  downloadCsv: 'Download CSV',
+  reportEmpty: 'No active subscriber in this month.',
   logout: 'Log out',
   loggedInAs: 'Logged in as',
   login: 'Log in',
@@ -287,6 +368,25 @@ const en: Messages = {
     SUBSCRIPTIONS_INVALID_DOCUMENT: 'Invalid CPF/CNPJ.',
     SUBSCRIPTIONS_NAME_TERM_TOO_SHORT: 'Type at least 3 letters of the name.',
     CATALOG_COMPOSITION_INVALID: "The fiscal composition does not add up to the package's price (R5).",
+    SUBSCRIPTIONS_CUSTOMER_EXISTS: 'A customer with this value already exists: see the field.',
+    SUBSCRIPTIONS_AUTH_LOGIN_TAKEN: 'This network login belongs to another service.',
+    SUBSCRIPTIONS_PLAN_UNKNOWN: 'Subscriptions does not know this plan yet. Try again shortly.',
+    SUBSCRIPTIONS_PLAN_INACTIVE: 'The plan is inactive: new services cannot be given it.',
+    SUBSCRIPTIONS_SINGLE_PACKAGE: 'The integration allows a single package per customer, and the customer has one (R10).',
+    SUBSCRIPTIONS_CATALOG_UNAVAILABLE: 'The catalog did not answer. Try again shortly.',
+    SUBSCRIPTIONS_ILLEGAL_STATUS_CHANGE: 'The service cannot move to this status from its current one (it may have changed while the screen was open: see the status as it is now).',
+    SUBSCRIPTIONS_SERVICE_CANCELLED: 'The service is cancelled: it can no longer change.',
+    SUBSCRIPTIONS_SERVICE_NOT_FOUND: 'Service not found.',
+  },
+  fieldProblems: {
+    SUBSCRIPTIONS_INVALID_DOCUMENT: 'Not a valid CPF (11 digits) or CNPJ (14 characters): check the check digits.',
+    SUBSCRIPTIONS_CUSTOMER_EXISTS: 'Already registered for another customer.',
+    SUBSCRIPTIONS_AUTH_LOGIN_TAKEN: 'Already used by another service.',
+    SUBSCRIPTIONS_PLAN_UNKNOWN: 'No such plan.',
+    SUBSCRIPTIONS_PLAN_INACTIVE: 'Inactive plan.',
+  },
+  fieldMessages: {
+    'authLogin and authPassword go together': 'Give the network login and password together.',
   },
   failed: 'The operation failed',
 };
@@ -306,7 +406,14 @@ export interface I18n {
   date(iso: string): string;
   /** `dd/mm/aaaa hh:mm` in São Paulo time (or the English one). */
   dateTime(iso: string): string;
+  /** `1.234` (or `1,234` in English). */
+  number(value: number): string;
+  /** `2026-11` → `novembro de 2026` (or `November 2026`). */
+  month(yearMonth: string): string;
 }
+
+/** The provider's time zone: dates are shown, and report months counted, in it. */
+export const PROVIDER_TIME_ZONE = 'America/Sao_Paulo';
 
 const I18nContext = createContext<I18n | undefined>(undefined);
 
@@ -324,8 +431,10 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     setLocaleState(next);
   };
   const moneyFormat = new Intl.NumberFormat(locale, { style: 'currency', currency: 'BRL' });
-  const dateFormat = new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'pt-BR', { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: 'America/Sao_Paulo' });
-  const dateTimeFormat = new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'pt-BR', { dateStyle: 'short', timeStyle: 'short', timeZone: 'America/Sao_Paulo' });
+  const dateFormat = new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'pt-BR', { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: PROVIDER_TIME_ZONE });
+  const dateTimeFormat = new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'pt-BR', { dateStyle: 'short', timeStyle: 'short', timeZone: PROVIDER_TIME_ZONE });
+  const numberFormat = new Intl.NumberFormat(locale);
+  const monthFormat = new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'pt-BR', { month: 'long', year: 'numeric', timeZone: 'UTC' });
   const value: I18n = {
     locale,
     m,
@@ -335,6 +444,8 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     money: (cents) => moneyFormat.format(cents / 100).replace(/\u00a0/g, ' '),
     date: (iso) => dateFormat.format(new Date(/^\d{4}-\d{2}-\d{2}$/.test(iso) ? `${iso}T12:00:00Z` : iso)),
     dateTime: (iso) => dateTimeFormat.format(new Date(iso)),
+    number: (value) => numberFormat.format(value),
+    month: (yearMonth) => monthFormat.format(new Date(`${yearMonth}-15T12:00:00Z`)),
   };
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
 }

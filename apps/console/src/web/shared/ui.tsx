@@ -1,4 +1,4 @@
-import { useId, type InputHTMLAttributes, type ReactNode } from 'react';
+import { useEffect, useId, useRef, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from 'react';
 import { ProblemError, type Problem } from './api.ts';
 import { useI18n } from './i18n.tsx';
 
@@ -10,20 +10,49 @@ export function fieldError(problem: Problem | undefined, name: string): string |
   return problem?.errors?.find((e) => e.path === name || e.path.endsWith(`.${name}`) || e.path.startsWith(`${name}.`))?.message;
 }
 
-/** A labelled input with its problem+json error beside it. */
-export function Field({ label, name, problem, ...input }: { label: string; name: string; problem?: Problem | undefined } & InputHTMLAttributes<HTMLInputElement>) {
-  const id = useId();
-  const error = fieldError(problem, name);
+/** The message beside field `name`, in the console's language. */
+function useFieldError(problem: Problem | undefined, name: string): string | undefined {
+  const { m } = useI18n();
+  const raw = fieldError(problem, name);
+  // A service words its own rules' field messages in English: the console has them in its language.
+  return raw && (m.fieldProblems[problem!.code] ?? m.fieldMessages[raw] ?? raw);
+}
+
+function Labelled({ id, label, error, children }: { id: string; label: string; error: string | undefined; children: ReactNode }) {
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      <input id={id} name={name} aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-error` : undefined} {...input} />
+      {children}
       {error && (
         <span className="field-error" id={`${id}-error`} role="alert">
           {error}
         </span>
       )}
     </div>
+  );
+}
+
+/** A labelled input with its problem+json error beside it. */
+export function Field({ label, name, problem, ...input }: { label: string; name: string; problem?: Problem | undefined } & InputHTMLAttributes<HTMLInputElement>) {
+  const id = useId();
+  const error = useFieldError(problem, name);
+  return (
+    <Labelled id={id} label={label} error={error}>
+      <input id={id} name={name} aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-error` : undefined} {...input} />
+    </Labelled>
+  );
+}
+
+/** A labelled select (its options as children) with its problem+json error beside it. */
+export function SelectField({ label, name, problem, children, ...select }: { label: string; name: string; problem?: Problem | undefined; children: ReactNode } & SelectHTMLAttributes<HTMLSelectElement>) {
+  const id = useId();
+  const error = useFieldError(problem, name);
+  return (
+    <Labelled id={id} label={label} error={error}>
+      <select id={id} name={name} aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-error` : undefined} {...select}>
+        {children}
+      </select>
+    </Labelled>
   );
 }
 
@@ -54,3 +83,38 @@ export function Page({ title, children, actions }: { title: string; children: Re
 
 /** `123.456.789-09` / `12.345.678/0001-95` as typed: digits only, for the API. */
 export const digitsOf = (text: string) => text.replace(/\D/g, '');
+
+/**
+ * A modal confirmation (the native `<dialog>`: focus kept inside, Esc is "back"), for a change
+ * that cannot be undone.
+ */
+export function ConfirmDialog(props: { open: boolean; title: string; confirmLabel: string; backLabel: string; busy?: boolean; onConfirm: () => void; onBack: () => void; children?: ReactNode }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+  useEffect(() => {
+    const dialog = ref.current;
+    if (props.open && dialog && !dialog.open) dialog.showModal();
+    if (!props.open && dialog?.open) dialog.close();
+  }, [props.open]);
+  return (
+    <dialog
+      ref={ref}
+      aria-labelledby={titleId}
+      onCancel={(event) => {
+        event.preventDefault();
+        props.onBack();
+      }}
+    >
+      <h2 id={titleId}>{props.title}</h2>
+      {props.children}
+      <div className="actions">
+        <button type="button" className="danger" onClick={props.onConfirm} disabled={props.busy}>
+          {props.confirmLabel}
+        </button>
+        <button type="button" className="secondary" onClick={props.onBack}>
+          {props.backLabel}
+        </button>
+      </div>
+    </dialog>
+  );
+}

@@ -4,12 +4,15 @@ import { billing, catalog, subscriptions, unwrap } from '../../shared/api.ts';
 import { useI18n } from '../../shared/i18n.tsx';
 import { Field, Page, ProblemMessage, problemOf } from '../../shared/ui.tsx';
 import { AddPackages } from './add-packages.tsx';
+import { NewService } from './new-service.tsx';
+import { ServiceStatusActions } from './service-status.tsx';
 
-/** A customer: services with their packages and values (R7), standing, subscribers, explain, history. */
+/** A customer: services with their packages and values (R7), standing, subscribers, explain, history; Novo serviço. */
 export function CustomerPage({ id, canChange }: { id: string; canChange: boolean }) {
   const { t, m, date } = useI18n();
   const customer = useQuery({ queryKey: ['customer', id], queryFn: () => unwrap(subscriptions.GET('/v1/customers/{id}', { params: { path: { id } } })) });
   const standing = useQuery({ queryKey: ['standing', id], queryFn: () => unwrap(billing.GET('/v1/customers/{id}/standing', { params: { path: { id } } })) });
+  const [creatingService, setCreatingService] = useState(false);
   if (!customer.data) return <ProblemMessage error={customer.error} />;
   const c = customer.data;
   return (
@@ -35,7 +38,15 @@ export function CustomerPage({ id, canChange }: { id: string; canChange: boolean
           ))}
         </dd>
       </dl>
-      <h2>{t('services')}</h2>
+      <header className="page-header">
+        <h2>{t('services')}</h2>
+        {canChange && !creatingService && (
+          <button type="button" onClick={() => setCreatingService(true)}>
+            {t('newService')}
+          </button>
+        )}
+      </header>
+      {creatingService && <NewService customerId={id} onDone={() => setCreatingService(false)} />}
       {c.services.map((service) => (
         <ServiceCard key={service.id} serviceId={service.id} customerId={id} canChange={canChange} />
       ))}
@@ -64,6 +75,7 @@ function ServiceCard({ serviceId, customerId, canChange }: { serviceId: string; 
       <h3>
         {t('service')} {s.authLogin ?? ''} · {plan?.name ?? t('noPlan')} · {m.serviceStatus[s.status]}
       </h3>
+      {canChange && <ServiceStatusActions serviceId={serviceId} customerId={customerId} status={s.status} label={`${s.authLogin ?? s.id} · ${plan?.name ?? t('noPlan')}`} />}
       <table>
         <thead>
           <tr>
@@ -82,7 +94,7 @@ function ServiceCard({ serviceId, customerId, canChange }: { serviceId: string; 
               </td>
               <td className="number">{money(p.priceCents)}</td>
               <td>
-                {canChange && (
+                {canChange && s.status !== 'cancelled' && (
                   <button type="button" className="small" onClick={() => detach.mutate(p.id)}>
                     {t('detach')}
                   </button>

@@ -4,6 +4,7 @@ import { Link } from 'wouter';
 import { subscriptions, unwrap } from '../../shared/api.ts';
 import { useI18n } from '../../shared/i18n.tsx';
 import { Field, Page, ProblemMessage, problemOf } from '../../shared/ui.tsx';
+import { NewCustomer } from './new-customer.tsx';
 
 /** What the search box searches by: each is one query parameter of `GET /v1/customers`. */
 const KINDS = ['name', 'document', 'code', 'login', 'subscriberId'] as const;
@@ -18,8 +19,9 @@ const kindHint = { name: 'searchHintName', document: 'searchHintDocument', code:
  * Clientes: one search box and what it searches by — name (any part, accents and case ignored),
  * CPF/CNPJ (with or without punctuation), customer code, network login or subscriber id. Results
  * come a page at a time ("Próxima página"), by name in name order; documents only masked.
+ * Operators and admins register customers here too (Novo cliente).
  */
-export function CustomersPage() {
+export function CustomersPage({ canChange }: { canChange: boolean }) {
   const { t } = useI18n();
   const kindId = useId();
   const [kind, setKind] = useState<Kind>('name');
@@ -40,8 +42,10 @@ export function CustomersPage() {
     }),
   });
   const items = results.data?.items ?? [];
+  const [creating, setCreating] = useState(false);
   return (
-    <Page title={t('customers')}>
+    <Page title={t('customers')} actions={canChange && !creating ? <button onClick={() => setCreating(true)}>{t('newCustomer')}</button> : null}>
+      {creating && <NewCustomer onDone={() => setCreating(false)} />}
       <form
         className="search"
         role="search"
