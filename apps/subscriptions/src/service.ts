@@ -14,7 +14,7 @@ import { serviceRoutes } from './http/services.routes.ts';
 import { supportRoutes } from './http/support.routes.ts';
 import { billingRoutes } from './billing/http/billing.routes.ts';
 import type { BillingSettings } from './billing/domain/billing-lines.ts';
-import { closeStep } from './billing/use-cases/billing-lines.ts';
+import { billingCloseJob } from './billing/use-cases/billing-lines.ts';
 import { publishLinesStep } from './billing/use-cases/publish-lines.ts';
 import { catalogEventsConsumer } from './messaging/catalog-events.consumer.ts';
 import { decisionsConsumer } from './messaging/decisions.consumer.ts';
@@ -126,8 +126,9 @@ export async function buildSubscriptionsService(config: SubscriptionsConfig, dep
     billDebtSuspension: config.billing?.billDebtSuspension ?? subscriptionsDefaults.billDebtSuspension,
   };
   // R20: the close job, one batch of customers a transaction, kicked when a close is asked for.
+  const closeJob = billingCloseJob(ctx, billingSettings, config.billing?.closeBatchSize ?? subscriptionsDefaults.closeBatchSize);
   const billingClose = periodicWorker('billing-close', 30_000, logger, async () => {
-    const step = await closeStep(ctx, billingSettings, config.billing?.closeBatchSize ?? subscriptionsDefaults.closeBatchSize);
+    const step = await closeJob.step();
     if (step?.closed) {
       logger.info({ period: step.period }, 'competência closed');
       billingLines.kick();

@@ -171,7 +171,7 @@ const lockClose = (tx: Tx) => tx.$executeRaw`SELECT pg_advisory_xact_lock(hashte
 /**
  * R20: ask for a competência to be closed. Refused when it has not ended (the current month or
  * later), is already closed, another one is being closed, or an earlier one is still open after
- * the last closed one. Accepted, the period is `closing`: the close job (`closeStep`) writes its
+ * the last closed one. Accepted, the period is `closing`: the close job (`billingCloseJob`) writes its
  * lines batch after batch and then marks it `closed`. Asking again while it closes changes nothing.
  */
 export async function requestClose(ctx: SubscriptionsContext, settings: BillingSettings, period: Period, options: CommandOptions = {}): Promise<PeriodSummary> {
@@ -194,38 +194,75 @@ export async function requestClose(ctx: SubscriptionsContext, settings: BillingS
   });
 }
 
+/** A batch of a close computed ahead of its step: the customers after `after` and their lines. */
+interface PreparedBatch {
+  readonly period: Period;
+  readonly after: string | null;
+  readonly customers: readonly string[];
+  readonly lines: readonly BillingLine[];
+}
+
+async function prepareBatch(db: Db, settings: BillingSettings, period: Period, corrected: readonly Period[], after: string | null, batchSize: number): Promise<PreparedBatch> {
+  const customers = await customersHolding(db, windowStart(period, corrected), periodStart(nextPeriod(period)), {}, after, batchSize);
+  const lines = customers.length > 0 ? await openLinesOf(db, settings, period, customers, {}, corrected) : [];
+  return { period, after, customers, lines };
+}
+
+export interface CloseStep {
+  readonly period: Period;
+  readonly closed: boolean;
+  readonly lines: number;
+}
+
 /**
- * R20, the close job: one step of the competência being closed, in one transaction. Computes the
- * lines of the next `batchSize` customers (charges, and adjustments of earlier closed months),
- * writes them (`publishLinesStep` then puts them on the bus), and records how far it got and the
- * totals so far. Crash-safe: a step commits whole or not at all, and the next one resumes
- * after the last customer written. When no customer is left, the period is `closed` and
- * `subscriptions.billing-period.closed.v1` announces its totals. Answers `null` when nothing is
- * being closed, else the period and whether it is now closed.
+ * R20, the close job. Each `step()` is one transaction: it takes the next `batchSize` customers of
+ * the competência being closed (charges, and adjustments of earlier closed months), writes their
+ * lines (`publishLinesStep` puts them on the bus once the month is closed), and records how far it
+ * got and the totals so far. Crash-safe: a step commits whole or not at all, and the next one
+ * resumes after the last customer written; replicas take steps one at a time (advisory lock).
+ * When no customer is left, the period is `closed` and `subscriptions.billing-period.closed.v1`
+ * announces its totals. A step answers `null` when nothing is being closed.
+ *
+ * While a step writes its batch, the next batch is read and computed on another connection, so
+ * the service computes while PostgreSQL writes. It is used only if the period's progress is still
+ * where that batch starts; its facts are read a moment before the step that writes it, which
+ * changes nothing: a change to a month being closed is corrected next month either way (R20).
  */
-export async function closeStep(ctx: SubscriptionsContext, settings: BillingSettings, batchSize: number): Promise<{ period: Period; closed: boolean; lines: number } | null> {
-  return ctx.transaction(async (tx) => {
-    await lockClose(tx);
-    const row = await tx.billingPeriod.findFirst({ where: { status: 'closing' }, orderBy: { period: 'asc' } });
-    if (!row) return null;
-    const { period } = row;
-    const corrected = await correctedBy(tx, period);
-    const customers = await customersHolding(tx, windowStart(period, corrected), periodStart(nextPeriod(period)), {}, row.progressCustomerId, batchSize);
-    if (customers.length === 0) {
-      const closedAt = ctx.clock.now();
-      const event: BillingPeriodClosedV1 = { period, closedAt: closedAt.toISOString(), closedBy: row.closedBy, totals: row.totals as BillingTotalsV1 };
-      await tx.billingPeriod.update({ where: { period }, data: { status: 'closed', closedAt, progressCustomerId: null } });
-      // A month's lines were just written in bulk: fresh statistics let the export and the line
-      // stream walk them by index rather than sort them.
-      await tx.$executeRaw`ANALYZE billing_line`;
-      await enqueue(tx, { subject: subjects.subscriptions.billingPeriodClosed, payload: event });
-      return { period, closed: true, lines: 0 };
-    }
-    const lines = await openLinesOf(tx, settings, period, customers, {}, corrected);
-    // The lines reach the bus from billing_line itself (publishLinesStep), once this commits.
-    await insertLines(tx, lines);
-    const totals = addToTotals(row.totals as BillingTotalsV1, lines);
-    await tx.billingPeriod.update({ where: { period }, data: { totals: totals as unknown as Prisma.InputJsonValue, progressCustomerId: customers[customers.length - 1]! } });
-    return { period, closed: false, lines: lines.length };
-  });
+export function billingCloseJob(ctx: SubscriptionsContext, settings: BillingSettings, batchSize: number): { step(): Promise<CloseStep | null> } {
+  let ahead: Promise<PreparedBatch | null> | null = null;
+  return {
+    async step() {
+      // Awaited before the transaction takes a connection: embedded PGlite has only one.
+      const prepared = ahead ? await ahead : null;
+      ahead = null;
+      return ctx.transaction(async (tx) => {
+        await lockClose(tx);
+        const row = await tx.billingPeriod.findFirst({ where: { status: 'closing' }, orderBy: { period: 'asc' } });
+        if (!row) return null;
+        const { period } = row;
+        const corrected = await correctedBy(tx, period);
+        const batch =
+          prepared && prepared.period === period && prepared.after === row.progressCustomerId
+            ? prepared
+            : await prepareBatch(tx, settings, period, corrected, row.progressCustomerId, batchSize);
+        if (batch.customers.length === 0) {
+          const closedAt = ctx.clock.now();
+          const event: BillingPeriodClosedV1 = { period, closedAt: closedAt.toISOString(), closedBy: row.closedBy, totals: row.totals as BillingTotalsV1 };
+          await tx.billingPeriod.update({ where: { period }, data: { status: 'closed', closedAt, progressCustomerId: null } });
+          // A month's lines were just written in bulk: fresh statistics let the export and the line
+          // stream walk them by index rather than sort them.
+          await tx.$executeRaw`ANALYZE billing_line`;
+          await enqueue(tx, { subject: subjects.subscriptions.billingPeriodClosed, payload: event });
+          return { period, closed: true, lines: 0 };
+        }
+        const last = batch.customers[batch.customers.length - 1]!;
+        // A failed read ahead is only a batch to compute again in the next step.
+        ahead = prepareBatch(ctx.db, settings, period, corrected, last, batchSize).catch(() => null);
+        await insertLines(tx, batch.lines);
+        const totals = addToTotals(row.totals as BillingTotalsV1, batch.lines);
+        await tx.billingPeriod.update({ where: { period }, data: { totals: totals as unknown as Prisma.InputJsonValue, progressCustomerId: last } });
+        return { period, closed: false, lines: batch.lines.length };
+      });
+    },
+  };
 }
