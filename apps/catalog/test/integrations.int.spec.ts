@@ -170,6 +170,9 @@ describe('integrations through the operator API (R1–R3), on real PostgreSQL an
     const inactive = await h.api('GET', `/v1/integrations?q=${prefix.toUpperCase()}&active=false`);
     expect(inactive.body.items.map((item: { id: string }) => item.id)).toEqual([ids[1], ids[3]]);
     expect((await h.api('GET', `/v1/integrations?q=${prefix}&loginField=cpf_cnpj`)).body.items).toEqual([]);
+    // LIKE's wildcards in the search are plain characters: "page_" is not "page" and any one character.
+    expect((await h.api('GET', `/v1/integrations?q=${prefix.replace('-', '_')}`)).body.items).toEqual([]);
+    expect((await h.api('GET', `/v1/integrations?q=${encodeURIComponent(`${prefix.slice(0, 6)}%${prefix.slice(7)}`)}`)).body.items).toEqual([]);
   });
 
   it('when a list request has a bad filter or cursor, then it answers 400 naming the query field', async () => {

@@ -1,4 +1,5 @@
 export { createPrismaClient, type CreatePrismaClientOptions } from './prisma.ts';
+export { escapeLike } from './like.ts';
 export {
   applyMigrations,
   NO_TRANSACTION_MARKER,

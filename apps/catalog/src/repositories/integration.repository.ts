@@ -1,3 +1,4 @@
+import { escapeLike } from '@sva/db';
 import type { LoginField } from '@sva/contracts';
 import { buckets, subjects } from '@sva/contracts';
 import { enqueue } from '@sva/outbox';
@@ -77,7 +78,7 @@ export async function listIntegrations(db: Tx, filter: IntegrationFilter): Promi
         afterCreated(filter.cursor),
         filter.active === undefined ? {} : { active: filter.active },
         filter.loginField === undefined ? {} : { loginField: filter.loginField },
-        filter.q === undefined ? {} : { description: { contains: filter.q, mode: 'insensitive' as const } },
+        filter.q === undefined ? {} : { description: { contains: escapeLike(filter.q), mode: 'insensitive' as const } },
       ],
     },
     orderBy: createdOrder,

@@ -1,3 +1,4 @@
+import { escapeLike } from '@sva/db';
 import { subjects, type PackageV1 } from '@sva/contracts';
 import { enqueue } from '@sva/outbox';
 import type { Tx } from '../context.ts';
@@ -137,7 +138,7 @@ export async function listPackages(db: Tx, filter: PackageFilter): Promise<Page<
       AND: [
         afterCreated(filter.cursor),
         filter.active === undefined ? {} : { active: filter.active },
-        filter.q === undefined ? {} : { description: { contains: filter.q, mode: 'insensitive' as const } },
+        filter.q === undefined ? {} : { description: { contains: escapeLike(filter.q), mode: 'insensitive' as const } },
         grantFilter,
       ],
     },

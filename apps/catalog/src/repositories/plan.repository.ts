@@ -1,3 +1,4 @@
+import { escapeLike } from '@sva/db';
 import { subjects, type PlanV1 } from '@sva/contracts';
 import { enqueue } from '@sva/outbox';
 import type { Tx } from '../context.ts';
@@ -109,7 +110,7 @@ export async function listPlans(db: Tx, filter: PlanFilter): Promise<Page<Catalo
         afterCreated(filter.cursor),
         filter.active === undefined ? {} : { active: filter.active },
         filter.packageId === undefined ? {} : { packages: { some: { packageId: filter.packageId } } },
-        filter.q === undefined ? {} : { name: { contains: filter.q, mode: 'insensitive' as const } },
+        filter.q === undefined ? {} : { name: { contains: escapeLike(filter.q), mode: 'insensitive' as const } },
       ],
     },
     include: withPackages,

@@ -1,3 +1,4 @@
+import { escapeLike } from '@sva/db';
 import type { Tx } from '../context.ts';
 import type { Product as ProductRow } from '../generated/prisma/client.ts';
 import { decodeCursor, encodeCursor, type Page, type PageRequest } from './pagination.ts';
@@ -18,7 +19,7 @@ export async function listProducts(db: Tx, integrationId: string, filter: Produc
       ...(filter.active === undefined ? {} : { active: filter.active }),
       ...(filter.q === undefined
         ? {}
-        : { OR: [{ code: { contains: filter.q, mode: 'insensitive' as const } }, { name: { contains: filter.q, mode: 'insensitive' as const } }] }),
+        : { OR: [{ code: { contains: escapeLike(filter.q), mode: 'insensitive' as const } }, { name: { contains: escapeLike(filter.q), mode: 'insensitive' as const } }] }),
     },
     orderBy: { code: 'asc' },
     take: filter.limit + 1,

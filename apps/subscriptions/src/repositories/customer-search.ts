@@ -1,8 +1,8 @@
+import { escapeLike } from '@sva/db';
 import { Prisma } from '../generated/prisma/client.ts';
 import type { SubscriptionsDb } from '../context.ts';
 
 /** A piece of a name term for LIKE, its wildcards typed (`%`, `_` and the backslash) matching themselves. */
-export const escapeLike = (piece: string): string => piece.replace(/[\\%_]/g, '\\$&');
 
 /**
  * Up to this many matches, a name search reads them all through the trigram index and sorts them;

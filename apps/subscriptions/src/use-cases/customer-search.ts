@@ -1,10 +1,11 @@
 import { normaliseLogin } from '@sva/contracts';
+import { escapeLike } from '@sva/db';
 import type { SubscriptionsContext } from '../context.ts';
 import { parseTaxDocument } from '../domain/document.ts';
 import { invalidCursor, invalidDocument, nameTermTooShort } from '../domain/errors.ts';
 import { MIN_NAME_TERM_LENGTH, nameSearchForm, nameSearchPieces } from '../domain/name-search.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
-import { customerIdsByName, escapeLike } from '../repositories/customer-search.ts';
+import { customerIdsByName } from '../repositories/customer-search.ts';
 import { documentKeysOf, type CustomerCreated } from './customers.ts';
 
 /**
