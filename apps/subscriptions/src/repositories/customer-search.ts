@@ -2,8 +2,6 @@ import { escapeLike } from '@sva/db';
 import { Prisma } from '../generated/prisma/client.ts';
 import type { SubscriptionsDb } from '../context.ts';
 
-/** A piece of a name term for LIKE, its wildcards typed (`%`, `_` and the backslash) matching themselves. */
-
 /**
  * Up to this many matches, a name search reads them all through the trigram index and sorts them;
  * beyond, it walks the name order instead. About 2 ms of PostgreSQL time per hundred matches read
