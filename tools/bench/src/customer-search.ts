@@ -94,7 +94,7 @@ async function seed(client: pg.Client): Promise<SeedTimes> {
   // Secondary indexes (not the primary keys) are rebuilt after the load from their own definitions.
   const { rows: indexes } = await client.query<{ name: string; definition: string }>(
     `SELECT indexname AS name, indexdef AS definition FROM pg_indexes
-      WHERE schemaname = 'public' AND tablename IN ('customer', 'customer_service', 'subscriber')
+      WHERE schemaname = 'public' AND tablename IN ('customer', 'customer_search', 'customer_service', 'subscriber')
         AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE contype = 'p')`,
   );
   for (const index of indexes) await client.query(`DROP INDEX "${index.name}"`);
@@ -125,6 +125,9 @@ async function seed(client: pg.Client): Promise<SeedTimes> {
                 $6 || 'b1.' || ${b64url(`hmac('pwk:' || raw_key || ':' || ${b64url(`hmac('pw:' || cpf, $5, 'sha256')`)}, $5, 'sha256')`)},
                 '***.' || substr(cpf, 4, 3) || '.' || substr(cpf, 7, 3) || '-**', 'C' || lpad(i::text, 8, '0'), at, at
            FROM keyed
+         RETURNING id, name_search
+       ), searchable AS (
+         INSERT INTO customer_search (id, name_search) SELECT id, name_search FROM customers
        ), services AS (
          INSERT INTO customer_service (id, customer_id, status, auth_login, auth_login_key, auth_password_verifier, created_at, updated_at)
          SELECT gen_random_uuid(), id, 'enabled', login, $6 || ${b64url(`hmac('login_autenticacao:' || login, $5, 'sha256')`)},
@@ -144,7 +147,7 @@ async function seed(client: pg.Client): Promise<SeedTimes> {
     log(`index ${index.name}: ${Math.round(performance.now() - t)} ms`);
   }
   const indexed = performance.now();
-  await client.query('VACUUM ANALYZE customer, customer_service, subscriber');
+  await client.query('VACUUM ANALYZE customer, customer_search, customer_service, subscriber');
   const done = performance.now();
   // For BENCH_DATABASE: the key the document keys were made with, and the size.
   await client.query('CREATE TABLE bench_meta (login_hash_key text NOT NULL, customers integer NOT NULL)');

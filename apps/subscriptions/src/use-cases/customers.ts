@@ -51,7 +51,8 @@ export async function createCustomer(ctx: SubscriptionsContext, input: CreateCus
     return await runCommand(ctx, options, async (tx) => {
       // During a key rotation the same CPF/CNPJ may be stored under a previous key's key.
       if ((await tx.customer.count({ where: { documentKey: { in: documentKeysOf(ctx, document.value) } } })) > 0) throw duplicateCustomer('document');
-      await tx.customer.create({ data });
+      // The name's search form also goes to the narrow table the name search reads.
+      await tx.customer.create({ data: { ...data, search: { create: { nameSearch: data.nameSearch } } } });
       await recordHistory(tx, { customerId: data.id, action: 'customer_created', actor: actorOf(options), at: ctx.clock.now() });
       return { id: data.id, name: data.name, documentType: document.type, documentMasked: data.documentMasked, email: data.email, code: data.code };
     });
