@@ -288,7 +288,11 @@ describe.skipIf(!hasChromium)(hasChromium ? 'console in Chromium' : `console in 
     await page.getByLabel('Mês', { exact: true }).selectOption(thisMonth);
     const table = page.getByRole('table', { name: /^Assinantes ativos em [a-zç]+ de \d{4}$/ });
     await table.waitFor();
-    const cells = async (name: RegExp) => page.getByRole('row', { name }).getByRole('cell').allTextContents();
+    const cells = async (name: RegExp) => {
+      // The rows can land a moment after the table (seen on a loaded machine): wait for the one asked about.
+      await page.getByRole('row', { name }).waitFor();
+      return page.getByRole('row', { name }).getByRole('cell').allTextContents();
+    };
     expect(await cells(/Mumo Música/)).toEqual(['NEO (e2e)', 'Mumo Música (mumo)', '1']);
     expect(await cells(/Kiddle Kids/)).toEqual(['NEO (e2e)', 'Kiddle Kids (kiddle)', '1']);
     expect(await table.locator('tfoot').textContent()).toBe('Total2');
@@ -684,6 +688,9 @@ describe.skipIf(!hasChromium)(hasChromium ? 'console in Chromium' : `console in 
     await shot(page, '28-package-composition-api-refusal');
     expect(await described('Combo Música')).toEqual([]);
     await form.getByLabel('Código de serviço fiscal · Componente 3').fill('1.10');
+    // Once changed, the refused composition's messages go.
+    expect(await row3.locator('.field-error').count()).toBe(0);
+    expect(await form.getByRole('alert').filter({ hasText: 'A operação falhou' }).count()).toBe(0);
 
     // Integração: only the integration's synced, active products to pick (Leiturinha is gone from NEO).
     await form.getByLabel('Integração dos produtos').selectOption({ label: 'NEO (e2e) streaming' });

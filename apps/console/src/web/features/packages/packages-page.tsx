@@ -123,7 +123,15 @@ function PackageForm({ pkg, onDone }: { pkg: Package | undefined; onDone: () => 
       <Field label={t('description')} name="description" value={description} onChange={(e) => setDescription(e.target.value)} problem={problem} />
       <Field label={`${t('price')} (R$)`} name="priceCents" inputMode="decimal" placeholder="9,90" value={price} onChange={(e) => setPrice(e.target.value)} problem={problem} />
       {pkg && <CheckboxField label={t('active')} name="active" checked={active} onChange={(e) => setActive(e.target.checked)} problem={problem} />}
-      <CompositionEditor drafts={drafts} onChange={setDrafts} priceCents={priceCents} problem={problem} refusal={refusal} />
+      <CompositionEditor
+        drafts={drafts}
+        onChange={(next) => {
+          // A changed composition is not the one refused: its refusal goes until the next send.
+          save.reset();
+          setRefusal(undefined);
+          setDrafts(next);
+        }}
+        priceCents={priceCents} problem={problem} refusal={refusal} />
       <GrantsPicker grants={grants} onChange={setGrants} problem={problem} />
       <ProblemMessage error={save.error} />
       <div className="actions">
