@@ -1,6 +1,7 @@
 import { Link, Redirect, Route, Switch, useLocation } from 'wouter';
 import { LoginPage } from './features/auth/login-page.tsx';
 import { useSession, useSessionActions } from './features/auth/session.ts';
+import { BillingSettingsPage } from './features/billing-settings/billing-settings-page.tsx';
 import { CustomerPage } from './features/customers/customer-page.tsx';
 import { CustomersPage } from './features/customers/customers-page.tsx';
 import { DemoClockControl } from './features/demo-clock/demo-clock.tsx';
@@ -46,6 +47,7 @@ function Menu() {
             </li>
             {item('/configuracao/pacotes', m.packages)}
             {item('/configuracao/planos', m.plans)}
+            {item('/configuracao/cobranca', m.billingSettings)}
           </ul>
         </li>
         {item('/clientes', m.customers)}
@@ -101,7 +103,10 @@ export function App() {
               <PackagesPage canChange={admin} />
             </Route>
             <Route path="/configuracao/planos">
-              <PlansPage />
+              <PlansPage canChange={admin} />
+            </Route>
+            <Route path="/configuracao/cobranca">
+              <BillingSettingsPage canChange={admin} />
             </Route>
             <Route path="/clientes/:id">{(params) => <CustomerPage id={params.id} canChange={operates} />}</Route>
             <Route path="/clientes">

@@ -288,7 +288,11 @@ describe.skipIf(!hasChromium)(hasChromium ? 'console in Chromium' : `console in 
     await page.getByLabel('Mês', { exact: true }).selectOption(thisMonth);
     const table = page.getByRole('table', { name: /^Assinantes ativos em [a-zç]+ de \d{4}$/ });
     await table.waitFor();
-    const cells = async (name: RegExp) => page.getByRole('row', { name }).getByRole('cell').allTextContents();
+    const cells = async (name: RegExp) => {
+      // The rows can land a moment after the table (seen on a loaded machine): wait for the one asked about.
+      await page.getByRole('row', { name }).waitFor();
+      return page.getByRole('row', { name }).getByRole('cell').allTextContents();
+    };
     expect(await cells(/Mumo Música/)).toEqual(['NEO (e2e)', 'Mumo Música (mumo)', '1']);
     expect(await cells(/Kiddle Kids/)).toEqual(['NEO (e2e)', 'Kiddle Kids (kiddle)', '1']);
     expect(await table.locator('tfoot').textContent()).toBe('Total2');
@@ -560,4 +564,282 @@ describe.skipIf(!hasChromium)(hasChromium ? 'console in Chromium' : `console in 
     await page.getByRole('button', { name: 'Download CSV' }).waitFor();
     await page.context().close();
   });
+
+  it('when the admin edits the integration, rotates its secret and opens its products, then the catalog has the change, the new secret shows once with a copy button, and the products page by page, inactive ones marked', async () => {
+    const page = await newPage();
+    await logIn(page, 'admin', system.adminPassword);
+    await page.getByRole('link', { name: 'Plataformas de Conteúdo' }).click();
+    const row = page.getByRole('row', { name: /NEO \(e2e\)/ });
+    await row.getByRole('button', { name: 'Editar' }).click();
+    const form = page.getByRole('form', { name: 'Editar integração' });
+    const errorOf = (label: string) => form.locator('.field', { has: page.getByLabel(label, { exact: true }) }).locator('.field-error');
+    await expect(form.getByLabel('Descrição').inputValue()).resolves.toBe('NEO (e2e)');
+    await expect(form.getByLabel('Campo de login').inputValue()).resolves.toBe('login_autenticacao');
+    // A bad URL: the catalog's refusal beside the field, in Portuguese; nothing changes.
+    await form.getByLabel('URL da plataforma').fill('nota uma url');
+    await form.getByLabel('Descrição').fill('NEO (e2e) streaming');
+    await form.getByRole('button', { name: 'Salvar' }).click();
+    await expect(errorOf('URL da plataforma').textContent()).resolves.toContain('Formato do URL inválido');
+    await expectAccessible(page, 'integration-edit-refused');
+    await shot(page, '23-integration-edit-field-error');
+    expect((await system.api<{ description: string }>('catalog', 'GET', `/v1/integrations/${ids.integration}`)).description).toBe('NEO (e2e)');
+    await form.getByLabel('URL da plataforma').fill(system.neo.baseUrl);
+    await form.getByLabel('Pacotes exclusivos').check();
+    await form.getByRole('button', { name: 'Salvar' }).click();
+    await form.waitFor({ state: 'hidden' });
+    const edited = await system.api<{ description: string; exclusivePackages: boolean; platform: { baseUrl: string; clientSecretSet: boolean } }>('catalog', 'GET', `/v1/integrations/${ids.integration}`);
+    expect(edited).toMatchObject({ description: 'NEO (e2e) streaming', exclusivePackages: true, platform: { baseUrl: system.neo.baseUrl, clientSecretSet: true } });
+    const editedRow = page.getByRole('row', { name: /NEO \(e2e\) streaming/ });
+    await expect(editedRow.textContent()).resolves.toContain('Pacotes exclusivos');
+
+    // Gerar novo segredo: asked first, then the new secret and URL shown once, with copy buttons.
+    await editedRow.getByRole('button', { name: 'Gerar novo segredo' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Gerar um novo segredo de retorno para NEO (e2e) streaming?' });
+    await dialog.getByText('O segredo anterior continua valendo').waitFor();
+    await expectAccessible(page, 'rotate-secret-dialog');
+    await shot(page, '24-integration-rotate-confirm');
+    await dialog.getByRole('button', { name: 'Sim, gerar novo segredo' }).click();
+    const once = page.getByTestId('secret-once');
+    const secret = (await once.getByTestId('callback-secret').textContent())!;
+    expect(secret).toMatch(/\S{20,}/);
+    expect(neo.callbackUrl).not.toContain(secret);
+    const callbackUrl = (await once.locator('code').nth(1).textContent())!;
+    expect(callbackUrl).toContain(secret);
+    await once.getByRole('button', { name: 'Copiar segredo' }).waitFor();
+    await once.getByRole('button', { name: 'Copiar', exact: true }).waitFor();
+    await expectAccessible(page, 'rotate-secret-once');
+    await shot(page, '25-integration-secret-rotated');
+    await once.getByRole('button', { name: 'OK' }).click();
+    // Never again: not on the page once dismissed, nor after a reload.
+    expect(await page.content()).not.toContain(secret);
+    await page.reload();
+    await page.getByRole('row', { name: /NEO \(e2e\) streaming/ }).waitFor();
+    expect(await page.content()).not.toContain(secret);
+    // NEO configured with the new URL is answered.
+    neo.callbackUrl = callbackUrl;
+    expect(await authorised('mumo')).toBe(true);
+
+    // NEO lists 19 more products and drops Leiturinha; Sincronizar, then the products page by page.
+    for (let n = 1; n <= 19; n += 1) {
+      const answer = await fetch(`${system.neo.baseUrl}/control/v1/products`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: `extra-${String(n).padStart(2, '0')}`, name: `Extra ${n}` }) });
+      expect(answer.status).toBe(201);
+    }
+    expect((await fetch(`${system.neo.baseUrl}/control/v1/products/leiturinha`, { method: 'DELETE' })).status).toBe(200);
+    const synced = page.getByRole('row', { name: /NEO \(e2e\) streaming/ });
+    await synced.getByRole('button', { name: 'Sincronizar' }).click();
+    await synced.getByText('Produtos: 19 adicionados, 0 atualizados, 1 desativados, 2 sem alteração.').waitFor();
+    await synced.getByRole('button', { name: 'Produtos' }).click();
+    const section = page.getByRole('region', { name: 'Produtos da integração NEO (e2e) streaming' });
+    const first = await system.api<{ items: Array<{ code: string }>; nextCursor: string | null }>('catalog', 'GET', `/v1/integrations/${ids.integration}/products?limit=20`);
+    const second = await system.api<{ items: Array<{ code: string }> }>('catalog', 'GET', `/v1/integrations/${ids.integration}/products?limit=20&cursor=${encodeURIComponent(first.nextCursor!)}`);
+    expect(first.items.length + second.items.length).toBe(22);
+    const table = section.getByRole('table');
+    await section.getByRole('table', { name: 'Produtos — página 1' }).waitFor();
+    const codes = async () => (await table.locator('tbody tr td:first-child').allTextContents());
+    expect(await codes()).toEqual(first.items.map((p) => p.code));
+    await section.getByRole('button', { name: 'Próxima página' }).click();
+    await section.getByRole('table', { name: 'Produtos — página 2' }).waitFor();
+    expect(await codes()).toEqual(second.items.map((p) => p.code));
+    await expect(section.getByRole('row', { name: /leiturinha/ }).textContent()).resolves.toContain('Inativo');
+    await expect(section.getByRole('row', { name: /mumo/ }).textContent()).resolves.toContain('Ativo');
+    await expectAccessible(page, 'integration-products');
+    await shot(page, '26-integration-products-page-2');
+    await section.getByLabel('Mostrar').selectOption('false');
+    await section.getByRole('table', { name: 'Produtos — página 1' }).waitFor();
+    await expect.poll(codes).toEqual(['leiturinha']);
+    await page.context().close();
+  }, 90_000);
+
+  it('when the admin makes a package whose fiscal composition does not add up, then the form refuses it before sending, shows the catalog\'s refusal beside the component, and saves it once it adds up with only active products of the integration', async () => {
+    const page = await newPage();
+    await logIn(page, 'admin', system.adminPassword);
+    await page.getByRole('link', { name: 'Pacotes' }).click();
+    await page.getByRole('button', { name: 'Novo pacote' }).click();
+    const form = page.getByRole('form', { name: 'Novo pacote' });
+    await form.getByLabel('Descrição').fill('Combo Música');
+    await form.getByLabel('Valor (R$)').fill('29,90');
+    const total = form.getByTestId('composition-total');
+    await expect(total.textContent()).resolves.toBe('Total da composição: R$ 29,90 de R$ 29,90');
+    // R$ 10,00 SCM fixed, then 60 % SVA of what is left: R$ 10,00 + R$ 11,94.
+    await form.getByLabel('Tipo · Componente 1').selectOption('scm');
+    await form.getByLabel('Código de serviço fiscal · Componente 1').fill('SCM-01');
+    await form.getByLabel('Parcela · Componente 1').selectOption('amount');
+    await form.getByLabel('Parcela do componente 1').fill('10,00');
+    await form.getByRole('button', { name: 'Adicionar componente' }).click();
+    await form.getByLabel('Código de serviço fiscal · Componente 2').fill('1.09');
+    await form.getByLabel('Parcela do componente 2').fill('60');
+    await expect(total.textContent()).resolves.toBe('Total da composição: R$ 21,94 de R$ 29,90');
+    await form.getByRole('button', { name: 'Cadastrar' }).click();
+    await expect(form.getByTestId('composition-error').textContent()).resolves.toBe('Os percentuais somam 60%: precisam somar exatamente 100%.');
+    await expectAccessible(page, 'package-composition-refused');
+    await shot(page, '27-package-composition-refused');
+    const described = async (description: string) => (await system.api<{ items: Array<{ description: string }> }>('catalog', 'GET', `/v1/packages?q=${encodeURIComponent(description)}`)).items;
+    expect(await described('Combo Música')).toEqual([]);
+
+    // 40 % more under the same service code: it adds up, so it is sent, and the catalog refuses the repeated code beside component 3.
+    await form.getByRole('button', { name: 'Adicionar componente' }).click();
+    await form.getByLabel('Código de serviço fiscal · Componente 3').fill('1.09');
+    await form.getByLabel('Parcela do componente 3').fill('40');
+    await expect(total.textContent()).resolves.toBe('Total da composição: R$ 29,90 de R$ 29,90');
+    await form.getByRole('button', { name: 'Cadastrar' }).click();
+    const row3 = form.getByTestId('component-3');
+    await expect(row3.locator('.field-error').textContent()).resolves.toContain('1.09');
+    await form.getByRole('alert').filter({ hasText: 'A operação falhou' }).waitFor();
+    await shot(page, '28-package-composition-api-refusal');
+    expect(await described('Combo Música')).toEqual([]);
+    await form.getByLabel('Código de serviço fiscal · Componente 3').fill('1.10');
+    // Once changed, the refused composition's messages go.
+    expect(await row3.locator('.field-error').count()).toBe(0);
+    expect(await form.getByRole('alert').filter({ hasText: 'A operação falhou' }).count()).toBe(0);
+
+    // Integração: only the integration's synced, active products to pick (Leiturinha is gone from NEO).
+    await form.getByLabel('Integração dos produtos').selectOption({ label: 'NEO (e2e) streaming' });
+    const picker = form.getByTestId('product-picker');
+    await picker.getByRole('checkbox').first().waitFor();
+    const offered = async () => picker.getByRole('checkbox').evaluateAll((boxes) => boxes.map((b) => (b as HTMLInputElement).name));
+    // 21 active products, 20 a page: Kiddle ends the first one, Mumo is alone on the second; Leiturinha on neither.
+    expect(await offered()).toEqual([...Array.from({ length: 19 }, (_, i) => `product-extra-${String(i + 1).padStart(2, '0')}`), 'product-kiddle']);
+    await form.getByRole('navigation', { name: 'Páginas de produtos' }).getByRole('button', { name: 'Próxima página' }).click();
+    await expect.poll(offered).toEqual(['product-mumo']);
+    await picker.getByLabel('Mumo Música (mumo)').check();
+    await form.getByTestId('grants-summary').getByText('NEO (e2e) streaming: mumo').waitFor();
+    await expectAccessible(page, 'package-integration');
+    await shot(page, '29-package-integration-products');
+    await form.getByRole('button', { name: 'Cadastrar' }).click();
+    await form.waitFor({ state: 'hidden' });
+    const made = await system.api<{ items: Array<{ id: string; priceCents: number; composition: Array<{ serviceCode: string; resolvedCents: number }>; grants: Array<{ integrationId: string; productCodes: string[] }> }> }>('catalog', 'GET', '/v1/packages?q=Combo');
+    expect(made.items).toHaveLength(1);
+    expect(made.items[0]!.composition.map((c) => [c.serviceCode, c.resolvedCents])).toEqual([['SCM-01', 1000], ['1.09', 1194], ['1.10', 796]]);
+    expect(made.items[0]!.grants).toEqual([{ integrationId: ids.integration, productCodes: ['mumo'] }]);
+
+    // Editar: a new price; the percentages follow, and the list shows it.
+    const row = page.getByRole('row', { name: /Combo Música/ });
+    await expect(row.textContent()).resolves.toContain('SCM SCM-01: R$ 10,00 · SVA 1.09: R$ 11,94 · SVA 1.10: R$ 7,96');
+    await row.getByRole('button', { name: 'Editar' }).click();
+    const edit = page.getByRole('form', { name: 'Editar pacote: Combo Música' });
+    await expect(edit.getByLabel('Parcela do componente 2').inputValue()).resolves.toBe('60');
+    await edit.getByLabel('Valor (R$)').fill('39,90');
+    await expect(edit.getByTestId('composition-total').textContent()).resolves.toBe('Total da composição: R$ 39,90 de R$ 39,90');
+    await edit.getByRole('button', { name: 'Salvar' }).click();
+    await edit.waitFor({ state: 'hidden' });
+    await expect.poll(async () => page.getByRole('row', { name: /Combo Música/ }).textContent()).toContain('R$ 39,90');
+    expect((await system.api<{ priceCents: number }>('catalog', 'GET', `/v1/packages/${made.items[0]!.id}`)).priceCents).toBe(3990);
+    await expectAccessible(page, 'packages-edited');
+    await shot(page, '30-packages-edited');
+    await page.context().close();
+  }, 90_000);
+
+  it('when the admin makes a plan with its Pacotes tab (mandatory, trial days, lock), then a bad trial is refused beside its package and the catalog keeps what was typed', async () => {
+    const page = await newPage();
+    await logIn(page, 'admin', system.adminPassword);
+    await page.getByRole('link', { name: 'Serviços/Planos' }).click();
+    await page.getByRole('button', { name: 'Novo plano' }).click();
+    const form = page.getByRole('form', { name: 'Novo plano' });
+    await form.getByLabel('Nome').fill('Fibra 500');
+    await form.getByLabel('Download (Mbps)').fill('500');
+    await form.getByLabel('Upload (Mbps)').fill('250');
+    await form.getByLabel('Valor (R$)').fill('129,90');
+    await form.getByLabel('Travar pacotes').check();
+    await form.getByRole('button', { name: 'Adicionar pacote ao plano' }).click();
+    await form.getByLabel('Pacote 1', { exact: true }).selectOption(ids.mumo!);
+    await form.getByLabel('Obrigatório · Pacote 1').check();
+    await form.getByRole('button', { name: 'Adicionar pacote ao plano' }).click();
+    await form.getByLabel('Pacote 2', { exact: true }).selectOption(ids.kiddle!);
+    await form.getByLabel('Dias de teste · Pacote 2').fill('sete');
+    await form.getByRole('button', { name: 'Cadastrar' }).click();
+    await expect(form.getByTestId('plan-package-2').locator('.field-error').textContent()).resolves.toMatch(/\S/);
+    expect(await form.getByTestId('plan-package-1').locator('.field-error').count()).toBe(0);
+    await expect(form.getByLabel('Dias de teste · Pacote 2').getAttribute('aria-invalid')).resolves.toBe('true');
+    await expectAccessible(page, 'plan-form-refused');
+    await shot(page, '31-plan-form-refused');
+    await form.getByLabel('Dias de teste · Pacote 2').fill('7');
+    await form.getByRole('button', { name: 'Cadastrar' }).click();
+    await form.waitFor({ state: 'hidden' });
+    const plans = await system.api<{ items: Array<{ id: string; name: string; lockPackages: boolean; downloadMbps: number; priceCents: number; packages: Array<{ packageId: string; mandatory: boolean; trialDays: number }> }> }>('catalog', 'GET', '/v1/plans?q=Fibra%20500');
+    expect(plans.items).toHaveLength(1);
+    expect(plans.items[0]).toMatchObject({ lockPackages: true, downloadMbps: 500, priceCents: 12_990, packages: [{ packageId: ids.mumo, mandatory: true, trialDays: 0 }, { packageId: ids.kiddle, mandatory: false, trialDays: 7 }] });
+    await expect(page.getByRole('row', { name: /Fibra 500/ }).textContent()).resolves.toMatch(/500\/250 Mbps.*R\$ 129,90.*Sim.*Música \(Mumo\) · Obrigatório.*Kids \(Kiddle\) · Dias de teste: 7/);
+
+    // Editar: unlock, drop the trial package.
+    await page.getByRole('row', { name: /Fibra 500/ }).getByRole('button', { name: 'Editar' }).click();
+    const edit = page.getByRole('form', { name: 'Editar plano: Fibra 500' });
+    await expect(edit.getByLabel('Travar pacotes').isChecked()).resolves.toBe(true);
+    await edit.getByLabel('Travar pacotes').uncheck();
+    await edit.getByRole('button', { name: 'Remover · Pacote 2' }).click();
+    await edit.getByRole('button', { name: 'Salvar' }).click();
+    await edit.waitFor({ state: 'hidden' });
+    const saved = await system.api<{ lockPackages: boolean; packages: unknown[] }>('catalog', 'GET', `/v1/plans/${plans.items[0]!.id}`);
+    expect(saved).toMatchObject({ lockPackages: false, packages: [{ packageId: ids.mumo, mandatory: true, trialDays: 0 }] });
+    await expect.poll(async () => page.getByRole('row', { name: /Fibra 500/ }).textContent()).toMatch(/Não.*Música \(Mumo\) · ObrigatórioEditar$/);
+    await expectAccessible(page, 'plans-edited');
+    await shot(page, '32-plans-edited');
+    await page.context().close();
+  }, 60_000);
+
+  it('when support opens the customer page, then the platform\'s recent decisions show newest first, a page at a time, with their reasons in words', async () => {
+    // A few more of NEO's questions about João: allowed ones (mumo) and refused ones (a product he lacks).
+    for (let n = 0; n < 6; n += 1) {
+      for (const product of ['mumo', 'extra-01']) await fetch(`${neo.callbackUrl}/authorise?subscriber_id=${encodeURIComponent(neo.subscriberId!)}&product=${product}`);
+    }
+    const stored = await eventually(async () => {
+      const answer = await system.api<{ items: Array<{ product: string; allowed: boolean }>; nextCursor: string | null }>('subscriptions', 'GET', `/v1/customers/${ids.customer}/decisions?limit=10`);
+      if (!answer.nextCursor || !answer.items.some((d) => d.product === 'extra-01')) throw new Error('not recorded yet');
+      return answer;
+    }, 20_000);
+    const page = await newPage();
+    await logIn(page, 'sonia', 'sonia-password-123');
+    await page.goto(`${system.consoleUrl}/clientes/${ids.customer}`);
+    const section = page.getByTestId('decisions');
+    await section.getByRole('table', { name: 'Decisões — página 1' }).waitFor();
+    const rows = section.locator('tbody tr');
+    expect(await rows.count()).toBe(10);
+    const shown = await system.api<{ items: Array<{ product: string }> }>('subscriptions', 'GET', `/v1/customers/${ids.customer}/decisions?limit=10`);
+    expect(shown.items.length).toBe(stored.items.length);
+    expect(await rows.locator('td:nth-child(2)').allTextContents()).toEqual(shown.items.map((d) => d.product));
+    await expect(section.getByRole('row', { name: /extra-01/ }).first().textContent()).resolves.toMatch(/Bloqueado.*sem pacote com o produto/);
+    await expect(section.getByRole('row', { name: /mumo/ }).first().textContent()).resolves.toMatch(/Liberado.*assinante do produto/);
+    await expectAccessible(page, 'customer-decisions');
+    await section.getByRole('button', { name: 'Próxima página' }).click();
+    await section.getByRole('table', { name: 'Decisões — página 2' }).waitFor();
+    await expect(section.getByRole('button', { name: 'Página anterior' }).isDisabled()).resolves.toBe(false);
+    await section.screenshot({ path: `${shots}33-customer-decisions-page-2.png` });
+    await page.context().close();
+  }, 60_000);
+
+  it('when the admin opens Configuração › Cobrança, then billing-status\'s settings show, a bad time is refused beside its field, and saved values are what billing-status keeps; support only reads them', async () => {
+    const before = await system.api<{ graceDays: number; maxTrustUnblockDays: number; dailyEvaluationTime: string; timeZone: string }>('billing', 'GET', '/v1/settings');
+    const page = await newPage();
+    await logIn(page, 'admin', system.adminPassword);
+    await page.getByRole('link', { name: 'Cobrança' }).click();
+    const form = page.getByRole('form', { name: 'Cobrança' });
+    await expect(form.getByLabel('Dias de carência').inputValue()).resolves.toBe(String(before.graceDays));
+    await expect(form.getByLabel('Fuso horário').inputValue()).resolves.toBe(before.timeZone);
+    await expect(form.getByLabel('Horário da avaliação diária').inputValue()).resolves.toBe(before.dailyEvaluationTime);
+    const errorOf = (label: string) => form.locator('.field', { has: page.getByLabel(label, { exact: true }) }).locator('.field-error');
+    await form.getByLabel('Horário da avaliação diária').fill('25:00');
+    await form.getByLabel('Dias de carência').fill('5');
+    await form.getByRole('button', { name: 'Salvar' }).click();
+    await expect(errorOf('Horário da avaliação diária').textContent()).resolves.toMatch(/\S/);
+    expect(await errorOf('Dias de carência').count()).toBe(0);
+    await expectAccessible(page, 'billing-settings-refused');
+    await shot(page, '34-billing-settings-refused');
+    expect((await system.api<{ graceDays: number }>('billing', 'GET', '/v1/settings')).graceDays).toBe(before.graceDays);
+    await form.getByLabel('Horário da avaliação diária').fill('07:30');
+    await form.getByRole('button', { name: 'Salvar' }).click();
+    await form.getByText('Configurações salvas.').waitFor();
+    expect(await system.api('billing', 'GET', '/v1/settings')).toMatchObject({ graceDays: 5, dailyEvaluationTime: '07:30', maxTrustUnblockDays: before.maxTrustUnblockDays, timeZone: before.timeZone, source: 'stored' });
+    await form.getByText(/^Salvos em \d{2}\/\d{2}\/\d{4}/).waitFor();
+    await shot(page, '35-billing-settings-saved');
+    await page.context().close();
+
+    const support = await newPage();
+    await logIn(support, 'sonia', 'sonia-password-123');
+    await support.getByRole('link', { name: 'Cobrança' }).click();
+    const read = support.getByRole('form', { name: 'Cobrança' });
+    await expect(read.getByLabel('Dias de carência').inputValue()).resolves.toBe('5');
+    expect(await read.getByLabel('Dias de carência').getAttribute('readonly')).not.toBeNull();
+    expect(await read.getByRole('button', { name: 'Salvar' }).count()).toBe(0);
+    await expectAccessible(support, 'billing-settings-support');
+    await support.context().close();
+  }, 60_000);
 });

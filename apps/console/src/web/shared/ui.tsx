@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from 'react';
+import { useEffect, useId, useRef, useState, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from 'react';
 import { ProblemError, type Problem } from './api.ts';
 import { useI18n } from './i18n.tsx';
 
@@ -8,6 +8,17 @@ export const problemOf = (error: unknown): Problem | undefined => (error instanc
 /** The message of a field named `name` in a problem's `errors[]` (`body.name` or `name`). */
 export function fieldError(problem: Problem | undefined, name: string): string | undefined {
   return problem?.errors?.find((e) => e.path === name || e.path.endsWith(`.${name}`) || e.path.startsWith(`${name}.`))?.message;
+}
+
+/**
+ * The message of the first problem at `prefix` or inside it (`packages.1` holds
+ * `body.packages.1.trialDays`), for a row of a list the form edits.
+ */
+export function fieldErrorUnder(problem: Problem | undefined, prefix: string): string | undefined {
+  return problem?.errors?.find((e) => {
+    const path = e.path.replace(/^body\./, '');
+    return path === prefix || path.startsWith(`${prefix}.`);
+  })?.message;
 }
 
 /** The message beside field `name`, in the console's language. */
@@ -53,6 +64,57 @@ export function SelectField({ label, name, problem, children, ...select }: { lab
         {children}
       </select>
     </Labelled>
+  );
+}
+
+/** A labelled checkbox (label after the box) with its problem+json error beside it. */
+export function CheckboxField({ label, name, problem, ...input }: { label: string; name: string; problem?: Problem | undefined } & Omit<InputHTMLAttributes<HTMLInputElement>, 'type'>) {
+  const id = useId();
+  const error = useFieldError(problem, name);
+  return (
+    <div className="field checkbox">
+      <span>
+        <input id={id} name={name} type="checkbox" aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-error` : undefined} {...input} />{' '}
+        <label htmlFor={id}>{label}</label>
+      </span>
+      {error && (
+        <span className="field-error" id={`${id}-error`} role="alert">
+          {error}
+        </span>
+      )}
+    </div>
+  );
+}
+
+/**
+ * The cursors of a cursor-paginated list seen so far (`[undefined (first page), nextCursor of
+ * page 1, …]`): the current one to ask with, its page number, and the moves.
+ */
+export function useCursorPages() {
+  const [cursors, setCursors] = useState<Array<string | undefined>>([undefined]);
+  const pageIndex = cursors.length - 1;
+  return {
+    cursor: cursors[pageIndex],
+    page: pageIndex + 1,
+    next: (cursor: string) => setCursors([...cursors, cursor]),
+    previous: () => setCursors(cursors.slice(0, -1)),
+    reset: () => setCursors([undefined]),
+  };
+}
+
+/** Página anterior / Próxima página under a list; hidden when there is only one page. */
+export function Pager(props: { label: string; page: number; nextCursor: string | null | undefined; busy: boolean; onPrevious: () => void; onNext: (cursor: string) => void }) {
+  const { t } = useI18n();
+  if (props.page === 1 && !props.nextCursor) return null;
+  return (
+    <nav className="pager" aria-label={props.label}>
+      <button type="button" disabled={props.page === 1 || props.busy} onClick={props.onPrevious}>
+        {t('previousPage')}
+      </button>
+      <button type="button" disabled={!props.nextCursor || props.busy} onClick={() => props.onNext(props.nextCursor!)}>
+        {t('nextPage')}
+      </button>
+    </nav>
   );
 }
 

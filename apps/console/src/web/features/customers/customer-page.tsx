@@ -1,8 +1,8 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { billing, catalog, subscriptions, unwrap } from '../../shared/api.ts';
 import { useI18n } from '../../shared/i18n.tsx';
-import { Field, Page, ProblemMessage, problemOf } from '../../shared/ui.tsx';
+import { Field, Page, Pager, ProblemMessage, problemOf, useCursorPages } from '../../shared/ui.tsx';
 import { AddPackages } from './add-packages.tsx';
 import { NewService } from './new-service.tsx';
 import { ServiceStatusActions } from './service-status.tsx';
@@ -51,6 +51,7 @@ export function CustomerPage({ id, canChange }: { id: string; canChange: boolean
         <ServiceCard key={service.id} serviceId={service.id} customerId={id} canChange={canChange} />
       ))}
       <Explain customerId={id} />
+      <Decisions customerId={id} />
       <History customerId={id} />
     </Page>
   );
@@ -194,6 +195,56 @@ function History({ customerId }: { customerId: string }) {
         </table>
       )}
       {history.data?.nextCursor && <p>{t('historyOlder', { count: HISTORY_PAGE })}</p>}
+    </section>
+  );
+}
+
+const DECISIONS_PAGE = 10;
+
+/** The platform's recent identify/authorise answers for this customer, newest first, a page at a time. */
+function Decisions({ customerId }: { customerId: string }) {
+  const { t, m, dateTime } = useI18n();
+  const pages = useCursorPages();
+  const decisions = useQuery({
+    queryKey: ['decisions', customerId, pages.cursor],
+    placeholderData: keepPreviousData,
+    queryFn: async () => ({
+      page: pages.page,
+      ...(await unwrap(subscriptions.GET('/v1/customers/{id}/decisions', { params: { path: { id: customerId }, query: { limit: DECISIONS_PAGE, ...(pages.cursor ? { cursor: pages.cursor } : {}) } } }))),
+    }),
+  });
+  const items = decisions.data?.items ?? [];
+  return (
+    <section className="card" data-testid="decisions" aria-labelledby="decisions-title">
+      <h2 id="decisions-title">{t('decisions')}</h2>
+      <ProblemMessage error={decisions.error} />
+      {decisions.data && items.length === 0 && <p>{t('decisionsEmpty')}</p>}
+      {items.length > 0 && (
+        <table>
+          <caption>{t('decisionsPage', { page: decisions.data!.page })}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('historyWhen')}</th>
+              <th scope="col">{t('product')}</th>
+              <th scope="col">{t('subscriberId')}</th>
+              <th scope="col">{t('decisionAnswer')}</th>
+              <th scope="col">{t('decisionReason')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((decision) => (
+              <tr key={decision.id}>
+                <td>{dateTime(decision.at)}</td>
+                <td>{decision.product}</td>
+                <td>{decision.subscriberId}</td>
+                <td>{decision.allowed ? t('allowed') : t('denied')}</td>
+                <td>{m.decisionReasons[decision.reason] ?? decision.reason}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <Pager label={t('decisionsPagination')} page={pages.page} nextCursor={decisions.data?.nextCursor} busy={decisions.isFetching} onPrevious={pages.previous} onNext={pages.next} />
     </section>
   );
 }

@@ -3,7 +3,7 @@ import { useId, useState } from 'react';
 import { Link } from 'wouter';
 import { subscriptions, unwrap } from '../../shared/api.ts';
 import { useI18n } from '../../shared/i18n.tsx';
-import { Field, Page, ProblemMessage, problemOf } from '../../shared/ui.tsx';
+import { Field, Page, Pager, ProblemMessage, problemOf, useCursorPages } from '../../shared/ui.tsx';
 import { NewCustomer } from './new-customer.tsx';
 
 /** What the search box searches by: each is one query parameter of `GET /v1/customers`. */
@@ -27,17 +27,15 @@ export function CustomersPage({ canChange }: { canChange: boolean }) {
   const [kind, setKind] = useState<Kind>('name');
   const [text, setText] = useState('');
   const [asked, setAsked] = useState<{ kind: Kind; value: string } | undefined>();
-  // The cursors of the pages seen so far: [undefined (first page), nextCursor of page 1, …].
-  const [cursors, setCursors] = useState<Array<string | undefined>>([undefined]);
-  const pageIndex = cursors.length - 1;
-  const cursor = cursors[pageIndex];
+  const pages = useCursorPages();
+  const { cursor } = pages;
   const results = useQuery({
     queryKey: ['customers', asked, cursor],
     enabled: asked !== undefined,
     placeholderData: keepPreviousData,
     // The page number travels with its data: while the next page loads, the previous one stays shown under its own number.
     queryFn: async () => ({
-      page: pageIndex + 1,
+      page: pages.page,
       ...(await unwrap(subscriptions.GET('/v1/customers', { params: { query: { limit: PAGE_SIZE, [asked!.kind]: asked!.value, ...(cursor ? { cursor } : {}) } } }))),
     }),
   });
@@ -52,7 +50,7 @@ export function CustomersPage({ canChange }: { canChange: boolean }) {
         aria-label={t('searchCustomers')}
         onSubmit={(event) => {
           event.preventDefault();
-          setCursors([undefined]);
+          pages.reset();
           setAsked({ kind, value: text.trim() });
         }}
       >
@@ -96,16 +94,7 @@ export function CustomersPage({ canChange }: { canChange: boolean }) {
               ))}
             </tbody>
           </table>
-          {(pageIndex > 0 || results.data?.nextCursor) && (
-            <nav className="pager" aria-label={t('pagination')}>
-              <button type="button" disabled={pageIndex === 0 || results.isFetching} onClick={() => setCursors(cursors.slice(0, -1))}>
-                {t('previousPage')}
-              </button>
-              <button type="button" disabled={!results.data?.nextCursor || results.isFetching} onClick={() => setCursors([...cursors, results.data!.nextCursor!])}>
-                {t('nextPage')}
-              </button>
-            </nav>
-          )}
+          <Pager label={t('pagination')} page={pages.page} nextCursor={results.data?.nextCursor} busy={results.isFetching} onPrevious={pages.previous} onNext={pages.next} />
         </>
       )}
     </Page>

@@ -1,18 +1,23 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { catalog, unwrap } from '../../shared/api.ts';
+import type { operations } from '../../../api/catalog.d.ts';
+import { catalog, unwrap, type Problem } from '../../shared/api.ts';
 import { useI18n } from '../../shared/i18n.tsx';
 import { parseMoney } from '../../shared/money.ts';
-import { Field, Page, ProblemMessage, problemOf } from '../../shared/ui.tsx';
+import { CheckboxField, Field, fieldErrorUnder, Page, Pager, ProblemMessage, problemOf, SelectField, useCursorPages } from '../../shared/ui.tsx';
+import { checkDrafts, compositionTotalCents, toComposition, type ComponentDraft, type CompositionVerdict } from './composition.ts';
 
-/** Configuração › Pacotes: list and form (R5). */
+type Package = operations['getPackages']['responses'][200]['content']['application/json']['items'][number];
+type Grants = Record<string, string[]>;
+
+/** Configuração › Pacotes: list, new and edit, with the fiscal composition (R5) and the Integração section's products. */
 export function PackagesPage({ canChange }: { canChange: boolean }) {
   const { t, m, money } = useI18n();
   const list = useQuery({ queryKey: ['packages'], queryFn: () => unwrap(catalog.GET('/v1/packages', { params: { query: { limit: 100 } } })) });
-  const [creating, setCreating] = useState(false);
+  const [editing, setEditing] = useState<Package | 'new' | undefined>();
   return (
-    <Page title={`${m.configuration} › ${m.packages}`} actions={canChange && !creating ? <button onClick={() => setCreating(true)}>{t('newPackage')}</button> : null}>
-      {creating && <PackageForm onDone={() => setCreating(false)} />}
+    <Page title={`${m.configuration} › ${m.packages}`} actions={canChange && !editing ? <button onClick={() => setEditing('new')}>{t('newPackage')}</button> : null}>
+      {editing && <PackageForm key={editing === 'new' ? 'new' : editing.id} pkg={editing === 'new' ? undefined : editing} onDone={() => setEditing(undefined)} />}
       <ProblemMessage error={list.error} />
       <table>
         <thead>
@@ -22,6 +27,7 @@ export function PackagesPage({ canChange }: { canChange: boolean }) {
             <th scope="col">{t('composition')}</th>
             <th scope="col">{t('products')}</th>
             <th scope="col">{t('status')}</th>
+            {canChange && <th scope="col">{t('actions')}</th>}
           </tr>
         </thead>
         <tbody>
@@ -32,6 +38,13 @@ export function PackagesPage({ canChange }: { canChange: boolean }) {
               <td>{pkg.composition.map((part) => `${part.kind.toUpperCase()} ${part.serviceCode}: ${money(part.resolvedCents)}`).join(' · ')}</td>
               <td>{pkg.grants.flatMap((grant) => grant.productCodes).join(', ')}</td>
               <td>{pkg.active ? t('active') : t('inactive')}</td>
+              {canChange && (
+                <td>
+                  <button type="button" className="small" onClick={() => setEditing(pkg)}>
+                    {t('edit')}
+                  </button>
+                </td>
+              )}
             </tr>
           ))}
         </tbody>
@@ -40,39 +53,236 @@ export function PackagesPage({ canChange }: { canChange: boolean }) {
   );
 }
 
-function PackageForm({ onDone }: { onDone: () => void }) {
-  const { t } = useI18n();
+const centsText = (cents: number) => (cents / 100).toFixed(2).replace('.', ',');
+
+function draftsOf(pkg: Package | undefined): ComponentDraft[] {
+  if (!pkg) return [{ kind: 'sva', serviceCode: '1.09', shareType: 'percent', value: '100' }];
+  return pkg.composition.map((part) =>
+    'percent' in part.share
+      ? { kind: part.kind, serviceCode: part.serviceCode, shareType: 'percent', value: String(part.share.percent).replace('.', ',') }
+      : { kind: part.kind, serviceCode: part.serviceCode, shareType: 'amount', value: centsText(part.share.amountCents) },
+  );
+}
+
+function PackageForm({ pkg, onDone }: { pkg: Package | undefined; onDone: () => void }) {
+  const { t, money } = useI18n();
   const queries = useQueryClient();
-  const [description, setDescription] = useState('');
-  const [price, setPrice] = useState('');
-  const create = useMutation({
-    mutationFn: () => unwrap(catalog.POST('/v1/packages', { body: { description, priceCents: parseMoney(price) ?? -1 } })),
+  const [description, setDescription] = useState(pkg?.description ?? '');
+  const [price, setPrice] = useState(pkg ? centsText(pkg.priceCents) : '');
+  const [active, setActive] = useState(pkg?.active ?? true);
+  const [drafts, setDrafts] = useState<ComponentDraft[]>(draftsOf(pkg));
+  const [grants, setGrants] = useState<Grants>(Object.fromEntries((pkg?.grants ?? []).map((g) => [g.integrationId, g.productCodes])));
+  const [refusal, setRefusal] = useState<string | undefined>();
+  const priceCents = parseMoney(price);
+  const save = useMutation({
+    mutationFn: () => {
+      const body = {
+        description,
+        priceCents: priceCents ?? -1,
+        active,
+        composition: toComposition(drafts, parseMoney),
+        grants: Object.entries(grants)
+          .filter(([, codes]) => codes.length > 0)
+          .map(([integrationId, productCodes]) => ({ integrationId, productCodes })),
+      };
+      return pkg
+        ? unwrap(catalog.PATCH('/v1/packages/{id}', { params: { path: { id: pkg.id } }, body: { version: pkg.version, ...body } }))
+        : unwrap(catalog.POST('/v1/packages', { body }));
+    },
     onSuccess: async () => {
       await queries.invalidateQueries({ queryKey: ['packages'] });
       onDone();
     },
   });
-  const problem = problemOf(create.error);
+  const problem = problemOf(save.error);
+  const verdict = priceCents === undefined ? undefined : checkDrafts(drafts, priceCents, parseMoney);
+  const refusalText = (v: CompositionVerdict) =>
+    v.ok
+      ? undefined
+      : v.why === 'empty'
+        ? t('compositionEmpty')
+        : v.why === 'share'
+          ? t('compositionShareInvalid', { n: v.index + 1 })
+          : v.why === 'percentNot100'
+            ? t('compositionPercentNot100', { percent: String(v.percent).replace('.', ',') })
+            : t(v.why === 'fixedOverPrice' ? 'compositionFixedOverPrice' : 'compositionFixedNotPrice', { fixed: money(v.fixedCents), price: money(priceCents ?? 0) });
+  const title = pkg ? `${t('editPackage')}: ${pkg.description}` : t('newPackage');
   return (
     <form
       className="card"
+      aria-label={title}
       onSubmit={(event) => {
         event.preventDefault();
-        create.mutate();
+        // R5 before sending: a composition that does not add up never leaves the form.
+        const why = verdict && refusalText(verdict);
+        setRefusal(why);
+        if (!why) save.mutate();
       }}
     >
-      <h2>{t('newPackage')}</h2>
+      <h2>{title}</h2>
       <Field label={t('description')} name="description" value={description} onChange={(e) => setDescription(e.target.value)} problem={problem} />
       <Field label={`${t('price')} (R$)`} name="priceCents" inputMode="decimal" placeholder="9,90" value={price} onChange={(e) => setPrice(e.target.value)} problem={problem} />
-      <ProblemMessage error={create.error} />
+      {pkg && <CheckboxField label={t('active')} name="active" checked={active} onChange={(e) => setActive(e.target.checked)} problem={problem} />}
+      <CompositionEditor
+        drafts={drafts}
+        onChange={(next) => {
+          // A changed composition is not the one refused: its refusal goes until the next send.
+          save.reset();
+          setRefusal(undefined);
+          setDrafts(next);
+        }}
+        priceCents={priceCents} problem={problem} refusal={refusal} />
+      <GrantsPicker grants={grants} onChange={setGrants} problem={problem} />
+      <ProblemMessage error={save.error} />
       <div className="actions">
-        <button type="submit" disabled={create.isPending}>
-          {t('create')}
+        <button type="submit" disabled={save.isPending}>
+          {pkg ? t('save') : t('create')}
         </button>
         <button type="button" onClick={onDone}>
           {t('cancel')}
         </button>
       </div>
     </form>
+  );
+}
+
+/** The API's message for exactly `path` (with or without the `body.` prefix). */
+const exactly = (problem: Problem | undefined, path: string) => problem?.errors?.find((e) => e.path === path || e.path === `body.${path}`)?.message;
+
+/** R5: the components, the running total against the price, and why it does not add up (ours, or the catalog's). */
+function CompositionEditor(props: { drafts: ComponentDraft[]; onChange: (drafts: ComponentDraft[]) => void; priceCents: number | undefined; problem: Problem | undefined; refusal: string | undefined }) {
+  const { t, money } = useI18n();
+  const { drafts } = props;
+  const set = (index: number, change: Partial<ComponentDraft>) => props.onChange(drafts.map((d, i) => (i === index ? { ...d, ...change } : d)));
+  const total = compositionTotalCents(drafts, props.priceCents ?? 0, parseMoney);
+  const apiError = exactly(props.problem, 'composition');
+  return (
+    <fieldset>
+      <legend>{t('composition')}</legend>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">{t('kind')}</th>
+            <th scope="col">{t('serviceCode')}</th>
+            <th scope="col">{t('shareType')}</th>
+            <th scope="col">{t('price')}</th>
+            <th scope="col">{t('actions')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {drafts.map((draft, index) => {
+            const n = index + 1;
+            const codeError = fieldErrorUnder(props.problem, `composition.${index}.serviceCode`);
+            const shareError = fieldErrorUnder(props.problem, `composition.${index}.share`);
+            return (
+              <tr key={index} data-testid={`component-${n}`}>
+                <td>
+                  <select aria-label={`${t('kind')} · ${t('component', { n })}`} value={draft.kind} onChange={(e) => set(index, { kind: e.target.value === 'scm' ? 'scm' : 'sva' })}>
+                    <option value="sva">SVA</option>
+                    <option value="scm">SCM</option>
+                  </select>
+                </td>
+                <td>
+                  <input aria-label={`${t('serviceCode')} · ${t('component', { n })}`} aria-invalid={codeError ? true : undefined} value={draft.serviceCode} onChange={(e) => set(index, { serviceCode: e.target.value })} />
+                  {codeError && (
+                    <span className="field-error" role="alert">
+                      {codeError}
+                    </span>
+                  )}
+                </td>
+                <td>
+                  <select aria-label={`${t('shareType')} · ${t('component', { n })}`} value={draft.shareType} onChange={(e) => set(index, { shareType: e.target.value === 'amount' ? 'amount' : 'percent' })}>
+                    <option value="percent">{t('sharePercent')}</option>
+                    <option value="amount">{t('shareAmount')}</option>
+                  </select>
+                </td>
+                <td>
+                  <input aria-label={t('shareValue', { n })} inputMode="decimal" aria-invalid={shareError ? true : undefined} value={draft.value} onChange={(e) => set(index, { value: e.target.value })} />
+                  {shareError && (
+                    <span className="field-error" role="alert">
+                      {shareError}
+                    </span>
+                  )}
+                </td>
+                <td>
+                  <button type="button" className="small secondary" aria-label={`${t('remove')} · ${t('component', { n })}`} onClick={() => props.onChange(drafts.filter((_, i) => i !== index))}>
+                    {t('remove')}
+                  </button>
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      <div className="actions">
+        <button type="button" className="secondary" onClick={() => props.onChange([...drafts, { kind: 'sva', serviceCode: '', shareType: 'percent', value: '' }])}>
+          {t('addComponent')}
+        </button>
+        <output data-testid="composition-total" className={props.priceCents !== undefined && total === props.priceCents ? undefined : 'field-error'}>
+          {t('compositionTotal', { total: money(total), price: props.priceCents === undefined ? '—' : money(props.priceCents) })}
+        </output>
+      </div>
+      {(props.refusal ?? apiError) && (
+        <p className="field-error" role="alert" data-testid="composition-error">
+          {props.refusal ?? apiError}
+        </p>
+      )}
+    </fieldset>
+  );
+}
+
+const PICK_PAGE = 20;
+
+/** Integração: pick an integration, then among only its synced, active products (R5), a page at a time. */
+function GrantsPicker({ grants, onChange, problem }: { grants: Grants; onChange: (grants: Grants) => void; problem: Problem | undefined }) {
+  const { t } = useI18n();
+  const integrations = useQuery({ queryKey: ['integrations', 'active'], queryFn: () => unwrap(catalog.GET('/v1/integrations', { params: { query: { active: 'true', limit: 100 } } })) });
+  const [integrationId, setIntegrationId] = useState(Object.keys(grants)[0] ?? '');
+  const pages = useCursorPages();
+  const products = useQuery({
+    queryKey: ['products', integrationId, 'pick', pages.cursor],
+    enabled: integrationId !== '',
+    placeholderData: keepPreviousData,
+    queryFn: () =>
+      unwrap(catalog.GET('/v1/integrations/{id}/products', { params: { path: { id: integrationId }, query: { active: 'true', limit: PICK_PAGE, ...(pages.cursor ? { cursor: pages.cursor } : {}) } } })),
+  });
+  const chosen = grants[integrationId] ?? [];
+  const toggle = (code: string, on: boolean) => onChange({ ...grants, [integrationId]: on ? [...chosen, code] : chosen.filter((c) => c !== code) });
+  const describe = (id: string) => integrations.data?.items.find((i) => i.id === id)?.description ?? id;
+  const granted = Object.entries(grants).filter(([, codes]) => codes.length > 0);
+  return (
+    <fieldset>
+      <legend>{t('integrationTab')}</legend>
+      <SelectField
+        label={t('chooseIntegration')}
+        name="grants"
+        value={integrationId}
+        problem={problem}
+        onChange={(e) => {
+          pages.reset();
+          setIntegrationId(e.target.value);
+        }}
+      >
+        <option value="">{t('none')}</option>
+        {integrations.data?.items.map((integration) => (
+          <option key={integration.id} value={integration.id}>
+            {integration.description}
+          </option>
+        ))}
+      </SelectField>
+      <ProblemMessage error={products.error} />
+      {integrationId !== '' && products.data && products.data.items.length === 0 && <p>{t('noActiveProducts')}</p>}
+      {integrationId !== '' && products.data && products.data.items.length > 0 && (
+        <div role="group" aria-label={t('grantedProducts')} data-testid="product-picker">
+          {products.data.items.map((product) => (
+            <CheckboxField key={product.code} label={`${product.name} (${product.code})`} name={`product-${product.code}`} checked={chosen.includes(product.code)} onChange={(e) => toggle(product.code, e.target.checked)} />
+          ))}
+        </div>
+      )}
+      <Pager label={t('productsPagination')} page={pages.page} nextCursor={products.data?.nextCursor} busy={products.isFetching} onPrevious={pages.previous} onNext={pages.next} />
+      {granted.length > 0 && (
+        <p data-testid="grants-summary">{t('grantsSummary', { products: granted.map(([id, codes]) => `${describe(id)}: ${codes.join(', ')}`).join(' · ') })}</p>
+      )}
+    </fieldset>
   );
 }
