@@ -370,7 +370,7 @@ describe.skipIf(!hasChromium)(hasChromium ? 'console in Chromium' : `console in 
     await shot(page, '19-new-service-created');
     await created.getByRole('button', { name: 'OK' }).click();
     const service = page.getByRole('article', { name: 'Serviço maria.fibra' });
-    await expect(service.getByRole('heading').textContent()).resolves.toBe('Serviço maria.fibra · Fibra 300 · Habilitado');
+    await service.getByRole('heading', { name: 'Serviço maria.fibra · Fibra 300 · Habilitado' }).waitFor();
     await service.getByText('Música (Mumo) (do plano)').waitFor();
 
     // Clientes: search finds her by part of the name, without accents.
@@ -397,6 +397,8 @@ describe.skipIf(!hasChromium)(hasChromium ? 'console in Chromium' : `console in 
     const service = page.getByRole('article', { name: 'Serviço maria.fibra' });
     const heading = service.getByRole('heading');
     const actions = service.getByRole('group', { name: 'Situação do serviço' });
+    // The plan's name arrives after the service: wait for it.
+    await service.getByRole('heading', { name: 'Serviço maria.fibra · Fibra 300 · Habilitado' }).waitFor();
     await expect(heading.textContent()).resolves.toBe('Serviço maria.fibra · Fibra 300 · Habilitado');
     expect(await actions.getByRole('button').allTextContents()).toEqual(['Suspender a pedido', 'Cancelar serviço']);
 

@@ -180,3 +180,43 @@ export function ConfirmDialog(props: { open: boolean; title: string; confirmLabe
     </dialog>
   );
 }
+
+/**
+ * A form in a card, as every create and edit form is: its heading, its fields, the refusal of the
+ * last send (problem+json), then the submit button and Cancelar. Submitting never reloads the page.
+ */
+export function FormCard(props: {
+  /** The form's accessible name (omitted: the heading names it). */
+  label?: string | undefined;
+  heading: ReactNode;
+  onSubmit: () => void;
+  error: unknown;
+  submitLabel: string;
+  submitDisabled: boolean;
+  onCancel: () => void;
+  children: ReactNode;
+}) {
+  const { t } = useI18n();
+  return (
+    <form
+      className="card"
+      aria-label={props.label}
+      onSubmit={(event) => {
+        event.preventDefault();
+        props.onSubmit();
+      }}
+    >
+      {props.heading}
+      {props.children}
+      <ProblemMessage error={props.error} />
+      <div className="actions">
+        <button type="submit" disabled={props.submitDisabled}>
+          {props.submitLabel}
+        </button>
+        <button type="button" onClick={props.onCancel}>
+          {t('cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,8 +1,9 @@
 -- Customer search by name (issue 13) in a table of its own: the search form of each name with its
--- trigram and name-order indexes, about a quarter of the customer table's size, so that a search
--- that rechecks hundreds of candidates reads them from the database's memory rather than from a
--- table larger than shared_buffers. The app writes it with the customer (createCustomer); a
--- customer's name does not change after.
+-- trigram and name-order indexes, about a quarter of the size of the customer table, so that a
+-- search that rechecks hundreds of candidates reads them from the memory of the database rather
+-- than from a table larger than shared_buffers. The app writes it with the customer
+-- (createCustomer), and the name of a customer does not change after.
+-- No semicolon in these comments: the schema engine replaying migrations splits statements there.
 
 -- CreateTable
 CREATE TABLE "customer_search" (
@@ -23,6 +24,6 @@ CREATE INDEX "customer_search_name_search_id_idx" ON "customer_search"("name_sea
 -- AddForeignKey
 ALTER TABLE "customer_search" ADD CONSTRAINT "customer_search_id_fkey" FOREIGN KEY ("id") REFERENCES "customer"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
--- The customer table's own name indexes are no longer read.
+-- The name indexes of the customer table are no longer read.
 DROP INDEX "customer_name_search_trgm_idx";
 DROP INDEX "customer_name_search_id_idx";

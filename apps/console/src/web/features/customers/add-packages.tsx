@@ -4,7 +4,7 @@ import { catalog, subscriptions, unwrap } from '../../shared/api.ts';
 import { useI18n } from '../../shared/i18n.tsx';
 import { parseMoney } from '../../shared/money.ts';
 import { useSession } from '../auth/session.ts';
-import { Field, ProblemMessage, problemOf } from '../../shared/ui.tsx';
+import { Field, FormCard, problemOf } from '../../shared/ui.tsx';
 
 interface PlanLike {
   readonly lockPackages: boolean;
@@ -55,14 +55,14 @@ export function AddPackages(props: { serviceId: string; customerId: string; plan
     },
   });
   return (
-    <form
-      className="card"
-      onSubmit={(event) => {
-        event.preventDefault();
-        attach.mutate();
-      }}
+    <FormCard
+      heading={<h4>{t('addPackages')}</h4>}
+      onSubmit={() => attach.mutate()}
+      error={attach.error}
+      submitLabel={t('add')}
+      submitDisabled={!chosen || attach.isPending}
+      onCancel={props.onDone}
     >
-      <h4>{t('addPackages')}</h4>
       {locked && (
         <p className="note" data-testid="locked-note">
           {t('lockedExplanation')}
@@ -101,15 +101,6 @@ export function AddPackages(props: { serviceId: string; customerId: string; plan
         </select>
       </div>
       <Field label={t('consentReference')} name="consent.reference" value={reference} onChange={(e) => setReference(e.target.value)} problem={problemOf(attach.error)} />
-      <ProblemMessage error={attach.error} />
-      <div className="actions">
-        <button type="submit" disabled={!chosen || attach.isPending}>
-          {t('add')}
-        </button>
-        <button type="button" onClick={props.onDone}>
-          {t('cancel')}
-        </button>
-      </div>
-    </form>
+    </FormCard>
   );
 }

@@ -61,7 +61,13 @@ function ServiceCard({ serviceId, customerId, canChange }: { serviceId: string; 
   const { t, m, money, date } = useI18n();
   const queries = useQueryClient();
   const service = useQuery({ queryKey: ['service', serviceId], queryFn: () => unwrap(subscriptions.GET('/v1/services/{id}', { params: { path: { id: serviceId } } })) });
-  const plans = useQuery({ queryKey: ['plans'], queryFn: () => unwrap(catalog.GET('/v1/plans', { params: { query: { limit: 100 } } })) });
+  // The service's own plan, by id (a list of plans may not hold it).
+  const planId = service.data?.planId ?? null;
+  const planQuery = useQuery({
+    queryKey: ['plan', planId],
+    enabled: planId !== null,
+    queryFn: () => unwrap(catalog.GET('/v1/plans/{id}', { params: { path: { id: planId! } } })),
+  });
   const detach = useMutation({
     mutationFn: (attachmentId: string) => unwrap(subscriptions.DELETE('/v1/services/{id}/packages/{attachmentId}', { params: { path: { id: serviceId, attachmentId } } })),
     onSuccess: () => Promise.all([queries.invalidateQueries({ queryKey: ['service', serviceId] }), queries.invalidateQueries({ queryKey: ['customer', customerId] }), queries.invalidateQueries({ queryKey: ['history', customerId] })]),
@@ -69,14 +75,16 @@ function ServiceCard({ serviceId, customerId, canChange }: { serviceId: string; 
   const [adding, setAdding] = useState(false);
   const s = service.data;
   if (!s) return <ProblemMessage error={service.error} />;
-  const plan = plans.data?.items.find((p) => p.id === s.planId);
+  const plan = s.planId === null ? undefined : planQuery.data;
+  // Until the plan's name arrives, no name rather than "sem plano".
+  const planName = s.planId === null ? t('noPlan') : (plan?.name ?? '…');
   const attached = s.packages.filter((p) => p.detachedAt === null);
   return (
     <article className="card" aria-label={`${t('service')} ${s.authLogin ?? s.id}`}>
       <h3>
-        {t('service')} {s.authLogin ?? ''} · {plan?.name ?? t('noPlan')} · {m.serviceStatus[s.status]}
+        {t('service')} {s.authLogin ?? ''} · {planName} · {m.serviceStatus[s.status]}
       </h3>
-      {canChange && <ServiceStatusActions serviceId={serviceId} customerId={customerId} status={s.status} label={`${s.authLogin ?? s.id} · ${plan?.name ?? t('noPlan')}`} />}
+      {canChange && <ServiceStatusActions serviceId={serviceId} customerId={customerId} status={s.status} label={`${s.authLogin ?? s.id} · ${planName}`} />}
       <table>
         <thead>
           <tr>
@@ -111,7 +119,7 @@ function ServiceCard({ serviceId, customerId, canChange }: { serviceId: string; 
           {t('addPackages')}
         </button>
       )}
-      {adding && plans.data && (
+      {adding && (s.planId === null || plan) && (
         <AddPackages
           serviceId={serviceId}
           customerId={customerId}

@@ -4,7 +4,7 @@ import { useLocation } from 'wouter';
 import { subscriptions, unwrap } from '../../shared/api.ts';
 import { maskDocument } from '../../shared/document.ts';
 import { useI18n } from '../../shared/i18n.tsx';
-import { Field, ProblemMessage, problemOf } from '../../shared/ui.tsx';
+import { Field, FormCard, problemOf } from '../../shared/ui.tsx';
 
 /**
  * Clientes › Novo cliente: name, CPF/CNPJ (masked as typed; the API checks its digits and keeps
@@ -31,28 +31,19 @@ export function NewCustomer({ onDone }: { onDone: () => void }) {
   const problem = problemOf(create.error);
   const set = (name: keyof typeof form) => (e: { target: { value: string } }) => setForm({ ...form, [name]: name === 'document' ? maskDocument(e.target.value) : e.target.value });
   return (
-    <form
-      className="card"
-      aria-label={t('newCustomer')}
-      onSubmit={(event) => {
-        event.preventDefault();
-        create.mutate();
-      }}
+    <FormCard
+      label={t('newCustomer')}
+      heading={<h2>{t('newCustomer')}</h2>}
+      onSubmit={() => create.mutate()}
+      error={create.error}
+      submitLabel={t('create')}
+      submitDisabled={create.isPending}
+      onCancel={onDone}
     >
-      <h2>{t('newCustomer')}</h2>
       <Field label={t('name')} name="name" value={form.name} onChange={set('name')} problem={problem} autoComplete="off" />
       <Field label={t('document')} name="document" value={form.document} onChange={set('document')} problem={problem} placeholder="000.000.000-00" autoComplete="off" />
       <Field label={t('email')} name="email" type="email" value={form.email} onChange={set('email')} problem={problem} autoComplete="off" />
       <Field label={t('codeOptional')} name="code" value={form.code} onChange={set('code')} problem={problem} autoComplete="off" />
-      <ProblemMessage error={create.error} />
-      <div className="actions">
-        <button type="submit" disabled={create.isPending}>
-          {t('create')}
-        </button>
-        <button type="button" onClick={onDone}>
-          {t('cancel')}
-        </button>
-      </div>
-    </form>
+    </FormCard>
   );
 }

@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { catalog, subscriptions, unwrap } from '../../shared/api.ts';
 import { useI18n } from '../../shared/i18n.tsx';
-import { Field, ProblemMessage, problemOf, SelectField } from '../../shared/ui.tsx';
+import { Field, FormCard, problemOf, SelectField } from '../../shared/ui.tsx';
 
 const INITIAL_STATUSES = ['enabled', 'awaiting_installation'] as const;
 type InitialStatus = (typeof INITIAL_STATUSES)[number];
@@ -63,15 +63,15 @@ export function NewService({ customerId, onDone }: { customerId: string; onDone:
     );
   }
   return (
-    <form
-      className="card"
-      aria-label={t('newService')}
-      onSubmit={(event) => {
-        event.preventDefault();
-        create.mutate();
-      }}
+    <FormCard
+      label={t('newService')}
+      heading={<h3>{t('newService')}</h3>}
+      onSubmit={() => create.mutate()}
+      error={create.error}
+      submitLabel={t('create')}
+      submitDisabled={create.isPending}
+      onCancel={onDone}
     >
-      <h3>{t('newService')}</h3>
       <SelectField label={t('plan')} name="planId" value={form.planId} onChange={set('planId')} problem={problem}>
         <option value="">{t('noPlan')}</option>
         {plans.data?.items
@@ -91,15 +91,6 @@ export function NewService({ customerId, onDone }: { customerId: string; onDone:
       </SelectField>
       <Field label={t('authLogin')} name="authLogin" value={form.authLogin} onChange={set('authLogin')} problem={problem} autoComplete="off" />
       <Field label={t('authPassword')} name="authPassword" type="password" value={form.authPassword} onChange={set('authPassword')} problem={problem} autoComplete="new-password" />
-      <ProblemMessage error={create.error} />
-      <div className="actions">
-        <button type="submit" disabled={create.isPending}>
-          {t('create')}
-        </button>
-        <button type="button" onClick={onDone}>
-          {t('cancel')}
-        </button>
-      </div>
-    </form>
+    </FormCard>
   );
 }

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import type { operations } from '../../../api/catalog.d.ts';
 import { catalog, unwrap } from '../../shared/api.ts';
 import { useI18n } from '../../shared/i18n.tsx';
-import { CheckboxField, ConfirmDialog, Field, Page, Pager, ProblemMessage, problemOf, SelectField, useCursorPages } from '../../shared/ui.tsx';
+import { CheckboxField, ConfirmDialog, Field, FormCard, Page, Pager, ProblemMessage, problemOf, SelectField, useCursorPages } from '../../shared/ui.tsx';
 
 type Integration = operations['getIntegrations']['responses'][200]['content']['application/json']['items'][number];
 
@@ -142,28 +142,19 @@ function IntegrationForm({ onDone }: { onDone: () => void }) {
   const set = (name: keyof typeof form) => (e: { target: { value: string } }) => setForm({ ...form, [name]: e.target.value });
   if (create.data) return <SecretOnce secret={create.data.callbackSecret} callbackUrl={create.data.callbackUrl} onDone={onDone} />;
   return (
-    <form
-      className="card"
-      onSubmit={(event) => {
-        event.preventDefault();
-        create.mutate();
-      }}
+    <FormCard
+      heading={<h2>{t('newIntegration')}</h2>}
+      onSubmit={() => create.mutate()}
+      error={create.error}
+      submitLabel={t('create')}
+      submitDisabled={create.isPending}
+      onCancel={onDone}
     >
-      <h2>{t('newIntegration')}</h2>
       <Field label={t('description')} name="description" value={form.description} onChange={set('description')} problem={problem} />
       <Field label={t('baseUrl')} name="baseUrl" value={form.baseUrl} onChange={set('baseUrl')} problem={problem} />
       <Field label={t('clientId')} name="clientId" value={form.clientId} onChange={set('clientId')} problem={problem} />
       <Field label={t('clientSecret')} name="clientSecret" type="password" value={form.clientSecret} onChange={set('clientSecret')} problem={problem} autoComplete="off" />
-      <ProblemMessage error={create.error} />
-      <div className="actions">
-        <button type="submit" disabled={create.isPending}>
-          {t('create')}
-        </button>
-        <button type="button" onClick={onDone}>
-          {t('cancel')}
-        </button>
-      </div>
-    </form>
+    </FormCard>
   );
 }
 
@@ -272,17 +263,19 @@ function EditIntegration({ integration, onDone }: { integration: Integration; on
   const text = (name: 'description' | 'baseUrl' | 'clientId' | 'clientSecret') => ({ name, value: form[name], problem, onChange: (e: { target: { value: string } }) => setForm({ ...form, [name]: e.target.value }) });
   const flag = (name: 'singlePackage' | 'syncSubscriptionStatus' | 'exclusivePackages' | 'active') => ({ name, checked: form[name], problem, onChange: (e: { target: { checked: boolean } }) => setForm({ ...form, [name]: e.target.checked }) });
   return (
-    <form
-      className="card"
-      aria-label={t('editIntegration')}
-      onSubmit={(event) => {
-        event.preventDefault();
-        save.mutate();
-      }}
-    >
-      <h2>
+    <FormCard
+      label={t('editIntegration')}
+      heading={
+        <h2>
         {t('editIntegration')}: {integration.description}
-      </h2>
+        </h2>
+      }
+      onSubmit={() => save.mutate()}
+      error={save.error}
+      submitLabel={t('save')}
+      submitDisabled={save.isPending}
+      onCancel={onDone}
+    >
       <Field label={t('description')} {...text('description')} />
       <SelectField label={t('loginField')} name="loginField" value={form.loginField} problem={problem} onChange={(e) => setForm({ ...form, loginField: e.target.value as (typeof LOGIN_FIELDS)[number] })}>
         {LOGIN_FIELDS.map((field) => (
@@ -298,16 +291,7 @@ function EditIntegration({ integration, onDone }: { integration: Integration; on
       <Field label={t('baseUrl')} {...text('baseUrl')} />
       <Field label={t('clientId')} {...text('clientId')} />
       <Field label={t('clientSecretKeep')} type="password" autoComplete="off" {...text('clientSecret')} />
-      <ProblemMessage error={save.error} />
-      <div className="actions">
-        <button type="submit" disabled={save.isPending}>
-          {t('save')}
-        </button>
-        <button type="button" onClick={onDone}>
-          {t('cancel')}
-        </button>
-      </div>
-    </form>
+    </FormCard>
   );
 }
 

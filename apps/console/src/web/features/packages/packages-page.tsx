@@ -4,7 +4,7 @@ import type { operations } from '../../../api/catalog.d.ts';
 import { catalog, unwrap, type Problem } from '../../shared/api.ts';
 import { useI18n } from '../../shared/i18n.tsx';
 import { parseMoney } from '../../shared/money.ts';
-import { CheckboxField, Field, fieldErrorUnder, Page, Pager, ProblemMessage, problemOf, SelectField, useCursorPages } from '../../shared/ui.tsx';
+import { CheckboxField, Field, fieldErrorUnder, FormCard, Page, Pager, ProblemMessage, problemOf, SelectField, useCursorPages } from '../../shared/ui.tsx';
 import { checkDrafts, compositionTotalCents, toComposition, type ComponentDraft, type CompositionVerdict } from './composition.ts';
 
 type Package = operations['getPackages']['responses'][200]['content']['application/json']['items'][number];
@@ -108,18 +108,20 @@ function PackageForm({ pkg, onDone }: { pkg: Package | undefined; onDone: () => 
             : t(v.why === 'fixedOverPrice' ? 'compositionFixedOverPrice' : 'compositionFixedNotPrice', { fixed: money(v.fixedCents), price: money(priceCents ?? 0) });
   const title = pkg ? `${t('editPackage')}: ${pkg.description}` : t('newPackage');
   return (
-    <form
-      className="card"
-      aria-label={title}
-      onSubmit={(event) => {
-        event.preventDefault();
+    <FormCard
+      label={title}
+      heading={<h2>{title}</h2>}
+      onSubmit={() => {
         // R5 before sending: a composition that does not add up never leaves the form.
         const why = verdict && refusalText(verdict);
         setRefusal(why);
         if (!why) save.mutate();
       }}
+      error={save.error}
+      submitLabel={pkg ? t('save') : t('create')}
+      submitDisabled={save.isPending}
+      onCancel={onDone}
     >
-      <h2>{title}</h2>
       <Field label={t('description')} name="description" value={description} onChange={(e) => setDescription(e.target.value)} problem={problem} />
       <Field label={`${t('price')} (R$)`} name="priceCents" inputMode="decimal" placeholder="9,90" value={price} onChange={(e) => setPrice(e.target.value)} problem={problem} />
       {pkg && <CheckboxField label={t('active')} name="active" checked={active} onChange={(e) => setActive(e.target.checked)} problem={problem} />}
@@ -133,16 +135,7 @@ function PackageForm({ pkg, onDone }: { pkg: Package | undefined; onDone: () => 
         }}
         priceCents={priceCents} problem={problem} refusal={refusal} />
       <GrantsPicker grants={grants} onChange={setGrants} problem={problem} />
-      <ProblemMessage error={save.error} />
-      <div className="actions">
-        <button type="submit" disabled={save.isPending}>
-          {pkg ? t('save') : t('create')}
-        </button>
-        <button type="button" onClick={onDone}>
-          {t('cancel')}
-        </button>
-      </div>
-    </form>
+    </FormCard>
   );
 }
 

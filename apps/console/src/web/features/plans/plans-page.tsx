@@ -4,7 +4,7 @@ import type { operations } from '../../../api/catalog.d.ts';
 import { catalog, unwrap } from '../../shared/api.ts';
 import { useI18n } from '../../shared/i18n.tsx';
 import { parseMoney } from '../../shared/money.ts';
-import { CheckboxField, Field, fieldError, fieldErrorUnder, Page, ProblemMessage, problemOf } from '../../shared/ui.tsx';
+import { CheckboxField, Field, fieldError, fieldErrorUnder, FormCard, Page, ProblemMessage, problemOf } from '../../shared/ui.tsx';
 
 type Plan = operations['getPlans']['responses'][200]['content']['application/json']['items'][number];
 interface PlanPackageDraft {
@@ -110,15 +110,15 @@ function PlanForm({ plan, onDone }: { plan: Plan | undefined; onDone: () => void
   const unused = (available.data?.items ?? []).filter((p) => !entries.some((e) => e.packageId === p.id));
   const title = plan ? `${t('editPlan')}: ${plan.name}` : t('newPlan');
   return (
-    <form
-      className="card"
-      aria-label={title}
-      onSubmit={(event) => {
-        event.preventDefault();
-        save.mutate();
-      }}
+    <FormCard
+      label={title}
+      heading={<h2>{title}</h2>}
+      onSubmit={() => save.mutate()}
+      error={save.error}
+      submitLabel={plan ? t('save') : t('create')}
+      submitDisabled={save.isPending}
+      onCancel={onDone}
     >
-      <h2>{title}</h2>
       <Field label={t('name')} {...text('name')} />
       <Field label={t('downloadMbps')} inputMode="numeric" {...text('downloadMbps')} />
       <Field label={t('uploadMbps')} inputMode="numeric" {...text('uploadMbps')} />
@@ -193,15 +193,6 @@ function PlanForm({ plan, onDone }: { plan: Plan | undefined; onDone: () => void
           {t('addPlanPackage')}
         </button>
       </fieldset>
-      <ProblemMessage error={save.error} />
-      <div className="actions">
-        <button type="submit" disabled={save.isPending}>
-          {plan ? t('save') : t('create')}
-        </button>
-        <button type="button" onClick={onDone}>
-          {t('cancel')}
-        </button>
-      </div>
-    </form>
+    </FormCard>
   );
 }
