@@ -518,6 +518,7 @@ describe.skipIf(!hasChromium)(hasChromium ? 'console in Chromium' : `console in 
     await page.getByLabel('Nome', { exact: true }).fill('jo');
     await search.click();
     await page.locator('.field-error').waitFor();
+    await expect(page.locator('.field-error').textContent()).resolves.toBe('Digite ao menos 3 letras ou números (acentos e espaços não contam).');
     await expect(page.getByRole('alert').first().textContent()).resolves.toBeTruthy();
     await expectAccessible(page, 'customers-search-refused');
     await shot(page, '13-customers-search-short-name');

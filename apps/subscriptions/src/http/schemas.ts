@@ -34,10 +34,12 @@ export const CustomerBody = z.object({
 export const CustomerListQuery = z.object({
   limit: Limit,
   cursor: Cursor,
+  // At least 3 letters or digits, checked by the search itself (SUBSCRIPTIONS_NAME_TERM_TOO_SHORT):
+  // accents and spaces do not count, which a length here could not tell.
   name: z
     .string()
     .trim()
-    .min(3)
+    .min(1)
     .max(200)
     .optional()
     .describe('Find by parts of the name, accents and case ignored: every word typed is in the name, in any order ("joao", "silv" and "silva joao" find "João da Silva"); at least 3 characters. Results are ordered by name, then id.'),

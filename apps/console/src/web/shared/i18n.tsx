@@ -269,6 +269,7 @@ const pt = {
     SUBSCRIPTIONS_AUTH_LOGIN_TAKEN: 'Já em uso em outro serviço.',
     SUBSCRIPTIONS_PLAN_UNKNOWN: 'Plano não encontrado.',
     SUBSCRIPTIONS_PLAN_INACTIVE: 'Plano inativo.',
+    SUBSCRIPTIONS_NAME_TERM_TOO_SHORT: 'Digite ao menos 3 letras ou números (acentos e espaços não contam).',
   } as Record<string, string>,
   /** Field messages a service's schema wrote itself (not zod's, which come in the operator's language). */
   fieldMessages: {
@@ -546,6 +547,7 @@ const en: Messages = {
     SUBSCRIPTIONS_AUTH_LOGIN_TAKEN: 'Already used by another service.',
     SUBSCRIPTIONS_PLAN_UNKNOWN: 'No such plan.',
     SUBSCRIPTIONS_PLAN_INACTIVE: 'Inactive plan.',
+    SUBSCRIPTIONS_NAME_TERM_TOO_SHORT: 'Type at least 3 letters or digits (accents and spaces do not count).',
   },
   fieldMessages: {
     'authLogin and authPassword go together': 'Give the network login and password together.',
