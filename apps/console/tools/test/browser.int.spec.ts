@@ -845,4 +845,41 @@ describe.skipIf(!hasChromium)(hasChromium ? 'console in Chromium' : `console in 
     await expectAccessible(support, 'billing-settings-support');
     await support.context().close();
   }, 60_000);
+
+  it('when there are more packages than a page holds, then Configuração › Pacotes shows 20, and Próxima página the rest, oldest first, none twice', async () => {
+    // Last in the file: the packages the earlier steps look for stay on the first page (the catalog lists oldest first).
+    for (let n = 1; n <= 20; n += 1) {
+      await system.api('catalog', 'POST', '/v1/packages', {
+        description: `Pacote paginado ${String(n).padStart(2, '0')}`,
+        priceCents: 500 + n,
+        composition: [{ kind: 'sva', serviceCode: 'SVA-01', share: { percent: 100 } }],
+        grants: [],
+      });
+    }
+    const all = (await system.api<{ items: Array<{ description: string }>; nextCursor: string | null }>('catalog', 'GET', '/v1/packages?limit=100')).items.map((p) => p.description);
+    expect(all.length).toBeGreaterThan(20);
+    expect(all.length).toBeLessThanOrEqual(40);
+    const page = await newPage();
+    await logIn(page, 'admin', system.adminPassword);
+    await page.getByRole('link', { name: 'Pacotes' }).click();
+    const first = page.getByRole('table', { name: 'Pacotes — página 1' });
+    await first.locator('tbody tr').first().waitFor();
+    const descriptions = (table: typeof first) => table.locator('tbody tr td:first-child').allTextContents();
+    const one = await descriptions(first);
+    expect(one).toEqual(all.slice(0, 20));
+    const pager = page.getByRole('navigation', { name: 'Páginas de pacotes' });
+    await expect(pager.getByRole('button', { name: 'Página anterior' }).isDisabled()).resolves.toBe(true);
+    await pager.getByRole('button', { name: 'Próxima página' }).click();
+    const second = page.getByRole('table', { name: 'Pacotes — página 2' });
+    await second.locator('tbody tr').first().waitFor();
+    const two = await descriptions(second);
+    expect(two).toEqual(all.slice(20));
+    expect(new Set([...one, ...two]).size).toBe(one.length + two.length);
+    await expect(pager.getByRole('button', { name: 'Próxima página' }).isDisabled()).resolves.toBe(true);
+    await expectAccessible(page, 'packages-page-2');
+    await shot(page, '36-packages-page-2');
+    await pager.getByRole('button', { name: 'Página anterior' }).click();
+    await expect.poll(async () => descriptions(page.getByRole('table', { name: 'Pacotes — página 1' }))).toEqual(all.slice(0, 20));
+    await page.context().close();
+  }, 60_000);
 });

@@ -9,6 +9,9 @@ type Integration = operations['getIntegrations']['responses'][200]['content']['a
 
 type Rotated = operations['postIntegrationsByIdRotateSecret']['responses'][200]['content']['application/json'];
 
+/** The integrations a page, oldest first (the catalog's order). */
+const LIST_PAGE = 20;
+
 const LOGIN_FIELDS = ['login_autenticacao', 'cpf_cnpj', 'email', 'customer_code'] as const;
 
 /**
@@ -18,7 +21,16 @@ const LOGIN_FIELDS = ['login_autenticacao', 'cpf_cnpj', 'email', 'customer_code'
  */
 export function IntegrationsPage({ canChange }: { canChange: boolean }) {
   const { t, m } = useI18n();
-  const list = useQuery({ queryKey: ['integrations'], queryFn: () => unwrap(catalog.GET('/v1/integrations', { params: { query: { limit: 50 } } })) });
+  const pages = useCursorPages();
+  // Its own key under ['integrations'], so the invalidations after a create, edit or rotation reach every page.
+  const list = useQuery({
+    queryKey: ['integrations', 'page', pages.cursor],
+    placeholderData: keepPreviousData,
+    queryFn: async () => ({
+      page: pages.page,
+      ...(await unwrap(catalog.GET('/v1/integrations', { params: { query: { limit: LIST_PAGE, ...(pages.cursor ? { cursor: pages.cursor } : {}) } } }))),
+    }),
+  });
   const [creating, setCreating] = useState(false);
   const [editing, setEditing] = useState<Integration | undefined>();
   const [showing, setShowing] = useState<Integration | undefined>();
@@ -33,6 +45,7 @@ export function IntegrationsPage({ canChange }: { canChange: boolean }) {
       {editing && <EditIntegration key={editing.id} integration={editing} onDone={() => setEditing(undefined)} />}
       <ProblemMessage error={list.error} />
       <table>
+        {list.data && <caption>{t('integrationsPage', { page: list.data.page })}</caption>}
         <thead>
           <tr>
             <th scope="col">{t('description')}</th>
@@ -64,6 +77,7 @@ export function IntegrationsPage({ canChange }: { canChange: boolean }) {
           ))}
         </tbody>
       </table>
+      <Pager label={t('integrationsPagination')} page={pages.page} nextCursor={list.data?.nextCursor} busy={list.isFetching} onPrevious={pages.previous} onNext={pages.next} />
       {showing && <IntegrationProducts key={showing.id} integration={showing} />}
     </Page>
   );

@@ -10,16 +10,29 @@ import { checkDrafts, compositionTotalCents, toComposition, type ComponentDraft,
 type Package = operations['getPackages']['responses'][200]['content']['application/json']['items'][number];
 type Grants = Record<string, string[]>;
 
+/** The packages a page, oldest first (the catalog's order). */
+const LIST_PAGE = 20;
+
 /** Configuração › Pacotes: list, new and edit, with the fiscal composition (R5) and the Integração section's products. */
 export function PackagesPage({ canChange }: { canChange: boolean }) {
   const { t, m, money } = useI18n();
-  const list = useQuery({ queryKey: ['packages'], queryFn: () => unwrap(catalog.GET('/v1/packages', { params: { query: { limit: 100 } } })) });
+  const pages = useCursorPages();
+  // Its own key under ['packages'], so the invalidation after a create or edit reaches every page.
+  const list = useQuery({
+    queryKey: ['packages', 'page', pages.cursor],
+    placeholderData: keepPreviousData,
+    queryFn: async () => ({
+      page: pages.page,
+      ...(await unwrap(catalog.GET('/v1/packages', { params: { query: { limit: LIST_PAGE, ...(pages.cursor ? { cursor: pages.cursor } : {}) } } }))),
+    }),
+  });
   const [editing, setEditing] = useState<Package | 'new' | undefined>();
   return (
     <Page title={`${m.configuration} › ${m.packages}`} actions={canChange && !editing ? <button onClick={() => setEditing('new')}>{t('newPackage')}</button> : null}>
       {editing && <PackageForm key={editing === 'new' ? 'new' : editing.id} pkg={editing === 'new' ? undefined : editing} onDone={() => setEditing(undefined)} />}
       <ProblemMessage error={list.error} />
       <table>
+        {list.data && <caption>{t('packagesPage', { page: list.data.page })}</caption>}
         <thead>
           <tr>
             <th scope="col">{t('description')}</th>
@@ -49,6 +62,7 @@ export function PackagesPage({ canChange }: { canChange: boolean }) {
           ))}
         </tbody>
       </table>
+      <Pager label={t('packagesPagination')} page={pages.page} nextCursor={list.data?.nextCursor} busy={list.isFetching} onPrevious={pages.previous} onNext={pages.next} />
     </Page>
   );
 }

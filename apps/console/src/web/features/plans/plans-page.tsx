@@ -1,10 +1,10 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { operations } from '../../../api/catalog.d.ts';
 import { catalog, unwrap } from '../../shared/api.ts';
 import { useI18n } from '../../shared/i18n.tsx';
 import { parseMoney } from '../../shared/money.ts';
-import { CheckboxField, Field, fieldError, fieldErrorUnder, FormCard, Page, ProblemMessage, problemOf } from '../../shared/ui.tsx';
+import { CheckboxField, Field, fieldError, fieldErrorUnder, FormCard, Page, Pager, ProblemMessage, problemOf, useCursorPages } from '../../shared/ui.tsx';
 
 type Plan = operations['getPlans']['responses'][200]['content']['application/json']['items'][number];
 interface PlanPackageDraft {
@@ -14,10 +14,22 @@ interface PlanPackageDraft {
   readonly trialDays: string;
 }
 
+/** The plans a page, oldest first (the catalog's order). */
+const LIST_PAGE = 20;
+
 /** Configuração › Serviços/Planos: the plans, new and edit, with the Pacotes tab (mandatory, trial days, lock; R6, R8, R9, R11). */
 export function PlansPage({ canChange }: { canChange: boolean }) {
   const { t, m, money } = useI18n();
-  const plans = useQuery({ queryKey: ['plans'], queryFn: () => unwrap(catalog.GET('/v1/plans', { params: { query: { limit: 100 } } })) });
+  const pages = useCursorPages();
+  // Its own key under ['plans'], so the invalidation after a create or edit reaches every page.
+  const plans = useQuery({
+    queryKey: ['plans', 'page', pages.cursor],
+    placeholderData: keepPreviousData,
+    queryFn: async () => ({
+      page: pages.page,
+      ...(await unwrap(catalog.GET('/v1/plans', { params: { query: { limit: LIST_PAGE, ...(pages.cursor ? { cursor: pages.cursor } : {}) } } }))),
+    }),
+  });
   const packages = useQuery({ queryKey: ['packages'], queryFn: () => unwrap(catalog.GET('/v1/packages', { params: { query: { limit: 100 } } })) });
   const [editing, setEditing] = useState<Plan | 'new' | undefined>();
   const describe = (id: string) => packages.data?.items.find((p) => p.id === id)?.description ?? id;
@@ -26,6 +38,7 @@ export function PlansPage({ canChange }: { canChange: boolean }) {
       {editing && <PlanForm key={editing === 'new' ? 'new' : editing.id} plan={editing === 'new' ? undefined : editing} onDone={() => setEditing(undefined)} />}
       <ProblemMessage error={plans.error} />
       <table>
+        {plans.data && <caption>{t('plansPage', { page: plans.data.page })}</caption>}
         <thead>
           <tr>
             <th scope="col">{t('name')}</th>
@@ -67,6 +80,7 @@ export function PlansPage({ canChange }: { canChange: boolean }) {
           ))}
         </tbody>
       </table>
+      <Pager label={t('plansPagination')} page={pages.page} nextCursor={plans.data?.nextCursor} busy={plans.isFetching} onPrevious={pages.previous} onNext={pages.next} />
     </Page>
   );
 }
