@@ -131,10 +131,16 @@ describe.each(setups)('two outbox relays racing on the same keys, on %s', (_name
     await setup.outage?.stop();
     // Replica A takes the oldest batch (version 1 of every key) and its writes stall.
     let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
+    const opened = new Promise<void>((resolve) => (release = resolve));
+    // A reaches the gate once its batch is selected and locked. Waiting for that (rather than
+    // polling `unlocked`, whose own SKIP LOCKED could take the rows first and leave A none).
+    let reached!: () => void;
+    const atGate = new Promise<void>((resolve) => (reached = resolve));
+    const gate = { then: (onOpen: () => void, onError: (error: unknown) => void) => (reached(), opened.then(onOpen, onError)) } as unknown as Promise<void>;
     const relayA = new OutboxRelay({ db, bus: stallBuckets(setup.relayBuses[0], gate), logger: silent, batchSize: keys.length });
     const stalledBatch = relayA.relayBatch();
-    await vi.waitFor(async () => expect(await unlocked()).toBe(keys.length * (rounds - 1)), { timeout: 30_000, interval: 50 });
+    await atGate;
+    expect(await unlocked()).toBe(keys.length * (rounds - 1));
     // Replica B relays the rest (SKIP LOCKED passes A's rows by), failing while the bus is away.
     const relayB = new OutboxRelay({ db, bus: setup.relayBuses[1], logger: silent, batchSize: keys.length, pollIntervalMs: 50 });
     await relayB.start();

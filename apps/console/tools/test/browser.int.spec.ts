@@ -199,6 +199,8 @@ describe.skipIf(!hasChromium)(hasChromium ? 'console in Chromium' : `console in 
     ).id;
     await page.getByRole('link', { name: 'Serviços/Planos' }).click();
     await page.getByRole('cell', { name: 'Fibra 300' }).waitFor();
+    // The package names arrive after the plans: wait for them.
+    await page.getByRole('row', { name: /Fibra 300.*Música \(Mumo\) · Obrigatório/ }).waitFor();
     await expect(page.getByRole('row', { name: /Fibra 300/ }).textContent()).resolves.toMatch(/Música \(Mumo\) · Obrigatório.*Dias de teste: 7/);
     await expectAccessible(page, 'plans');
     await shot(page, '06-plans');

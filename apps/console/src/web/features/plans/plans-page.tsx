@@ -32,7 +32,8 @@ export function PlansPage({ canChange }: { canChange: boolean }) {
   });
   const packages = useQuery({ queryKey: ['packages'], queryFn: () => unwrap(catalog.GET('/v1/packages', { params: { query: { limit: 100 } } })) });
   const [editing, setEditing] = useState<Plan | 'new' | undefined>();
-  const describe = (id: string) => packages.data?.items.find((p) => p.id === id)?.description ?? id;
+  // While the package names load, no name rather than an id; a package beyond the lookup keeps its id.
+  const describe = (id: string) => (packages.data ? (packages.data.items.find((p) => p.id === id)?.description ?? id) : '…');
   return (
     <Page title={`${m.configuration} › ${m.plans}`} actions={canChange && !editing ? <button onClick={() => setEditing('new')}>{t('newPlan')}</button> : null}>
       {editing && <PlanForm key={editing === 'new' ? 'new' : editing.id} plan={editing === 'new' ? undefined : editing} onDone={() => setEditing(undefined)} />}
