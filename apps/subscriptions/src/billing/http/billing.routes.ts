@@ -122,13 +122,12 @@ export function billingRoutes(app: HttpApp, ctx: SubscriptionsContext, settings:
     const csv = request.query.format === 'csv';
     // A closed month's NDJSON comes as PostgreSQL writes each line's JSON, a page at a time.
     const closed = !csv && (await closedPeriod(ctx.db, period)) !== null;
-    const lines = periodLines(ctx.db, settings, period, {});
     const body = Readable.from(
       closed
         ? closedLinesNdjson(ctx.db, period)
         : (async function* () {
             if (csv) yield `\ufeff${csvHeader()}\r\n`;
-            for await (const line of lines) yield csv ? `${csvRow(line)}\r\n` : `${JSON.stringify(toV1(line))}\n`;
+            for await (const line of periodLines(ctx.db, settings, period, {})) yield csv ? `${csvRow(line)}\r\n` : `${JSON.stringify(toV1(line))}\n`;
           })(),
     );
     return reply

@@ -131,15 +131,20 @@ export async function billedLines(db: Db, customerIds: readonly string[], period
   return rows.map(fromRawLine);
 }
 
-/** The lines of a closed competência, in (customer, id) order after `cursor`, read in keyset pages of 1,000. */
-export async function* closedLines(db: Db, period: string, filter: ClosedLineFilter, cursor?: { customerId: string; id: string }): AsyncGenerator<BillingLine> {
+/** The pages of a closed competência's rows after `cursor` (keyset pages of `size`), in (customer, id) order. */
+async function* closedPages<T extends { customer_id: string; id: string }>(db: Db, select: Prisma.Sql, period: string, filter: ClosedLineFilter, size: number, cursor?: { customerId: string; id: string }): AsyncGenerator<T[]> {
   let after = cursor ?? { customerId: NIL, id: NIL };
   for (;;) {
-    const rows = await closedPage<RawLine>(db, LINE_COLUMNS, period, filter, after, 1_000);
-    for (const row of rows) yield fromRawLine(row);
-    if (rows.length < 1_000) return;
+    const rows = await closedPage<T>(db, select, period, filter, after, size);
+    if (rows.length > 0) yield rows;
+    if (rows.length < size) return;
     after = { customerId: rows[rows.length - 1]!.customer_id, id: rows[rows.length - 1]!.id };
   }
+}
+
+/** The lines of a closed competência, in (customer, id) order after `cursor`, read in keyset pages of 1,000. */
+export async function* closedLines(db: Db, period: string, filter: ClosedLineFilter, cursor?: { customerId: string; id: string }): AsyncGenerator<BillingLine> {
+  for await (const rows of closedPages<RawLine>(db, LINE_COLUMNS, period, filter, 1_000, cursor)) for (const row of rows) yield fromRawLine(row);
 }
 
 /**
@@ -153,18 +158,18 @@ const LINE_JSON = Prisma.sql`customer_id::text, id::text, json_build_object(
   'unitPriceCents', unit_price_cents, 'amountCents', amount_cents, 'billable', billable, 'notBillableReason', not_billable_reason,
   'fiscalItems', fiscal_items, 'consent', consent, 'correctsLineId', corrects_line_id, 'correctsPeriod', corrects_period)::text AS json`;
 
+interface LineJson {
+  customer_id: string;
+  id: string;
+  json: string;
+}
+
 /** A page of a competência's written lines as `BillingLineV1` JSON texts, after `after`, in (customer, id) order. */
 export function lineJsonPage(db: Db, period: string, after: { customerId: string; id: string } | null, limit: number) {
-  return closedPage<{ customer_id: string; id: string; json: string }>(db, LINE_JSON, period, {}, after ?? { customerId: NIL, id: NIL }, limit);
+  return closedPage<LineJson>(db, LINE_JSON, period, {}, after ?? { customerId: NIL, id: NIL }, limit);
 }
 
 /** Every line of a closed competência as NDJSON, a keyset page (5,000 lines) a chunk, in (customer, id) order. */
 export async function* closedLinesNdjson(db: Db, period: string): AsyncGenerator<string> {
-  let after = null;
-  for (;;) {
-    const rows = await lineJsonPage(db, period, after, 5_000);
-    if (rows.length > 0) yield `${rows.map((row) => row.json).join('\n')}\n`;
-    if (rows.length < 5_000) return;
-    after = { customerId: rows[rows.length - 1]!.customer_id, id: rows[rows.length - 1]!.id };
-  }
+  for await (const rows of closedPages<LineJson>(db, LINE_JSON, period, {}, 5_000)) yield `${rows.map((row) => row.json).join('\n')}\n`;
 }

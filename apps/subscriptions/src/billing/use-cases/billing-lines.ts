@@ -41,9 +41,12 @@ const periodStart = (period: Period) => new Date(`${period}-01T00:00:00Z`);
 /** Where the attachments a competência's lines depend on may start: its own start, or the oldest month it corrects. */
 const windowStart = (period: Period, corrected: readonly Period[]) => periodStart(corrected[0] ?? period);
 
-/** The closed competência, or `null` while it is open. */
+/** The competência's row: being closed or closed; none while open. */
+const periodRow = (db: Db, period: Period) => db.billingPeriod.findUnique({ where: { period } });
+
+/** The closed competência, or `null` while it is open (or being closed). */
 export async function closedPeriod(db: Db, period: Period) {
-  const row = await db.billingPeriod.findUnique({ where: { period } });
+  const row = await periodRow(db, period);
   return row?.status === 'closed' ? row : null;
 }
 
@@ -139,7 +142,6 @@ export interface PeriodSummary {
 
 type PeriodRow = NonNullable<Awaited<ReturnType<typeof periodRow>>>;
 
-const periodRow = (db: Db, period: Period) => db.billingPeriod.findUnique({ where: { period } });
 
 function summaryOf(row: PeriodRow): PeriodSummary {
   return {
