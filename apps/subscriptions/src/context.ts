@@ -20,6 +20,8 @@ export interface CatalogReader {
 /** What the use cases work with. Built once in `service.ts`. */
 export interface SubscriptionsContext {
   readonly db: SubscriptionsDb;
+  /** The bytes of a `COPY … TO STDOUT`, on a connection of the database's pool (`@sva/db`'s `copyOut`). */
+  readonly copyOut: (copySql: string) => AsyncGenerator<Buffer>;
   /** Run `work` in one transaction, then wake the outbox relay. */
   transaction<R>(work: (tx: Tx) => Promise<R>): Promise<R>;
   readonly clock: Clock;

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Bus } from '@sva/bus';
 import { streams } from '@sva/contracts';
-import { createPrismaClient } from '@sva/db';
+import { copyOut, createPgPool, createPrismaClient } from '@sva/db';
 import { systemClock, type Clock, type ScheduledJobs } from '@sva/kernel';
 import { OutboxRelay } from '@sva/outbox';
 import { busCheck, createHttpApp, createLogger, databaseCheck, openBus, readinessOf, serviceHost, type Logger, type Service } from '@sva/service-kit';
@@ -48,7 +48,9 @@ export const SUBSCRIPTIONS_VERSION = '0.1.0';
  */
 export async function buildSubscriptionsService(config: SubscriptionsConfig, deps: SubscriptionsDependencies = {}): Promise<Service> {
   const logger = deps.logger ?? createLogger({ name: 'subscriptions', level: config.logLevel });
-  const db = createPrismaClient(PrismaClient, { url: config.database.url, poolMax: config.database.poolMax });
+  // One pool for Prisma and the exports' COPY: together they keep to the configured limit.
+  const pool = createPgPool({ url: config.database.url, poolMax: config.database.poolMax });
+  const db = createPrismaClient(PrismaClient, { pool });
   const { bus, resources: busResources } = await openBus(config.bus, 'subscriptions', deps.bus);
   // Streams this service reads are declared here too, so its consumers can start before their publishers.
   for (const stream of [streams.subscriptions, streams.catalog, streams.billing, streams.gateway]) await bus.ensureStream(stream);
@@ -57,6 +59,7 @@ export async function buildSubscriptionsService(config: SubscriptionsConfig, dep
   const clock = deps.clock ?? systemClock;
   const ctx: SubscriptionsContext = {
     db,
+    copyOut: (copySql) => copyOut(pool, copySql),
     transaction: async (work) => {
       // Generous limits: on embedded PGlite (one connection) transactions queue for the connection.
       const result = await db.$transaction(work, { maxWait: 30_000, timeout: 60_000 });

@@ -47,6 +47,13 @@ describe.runIf(process.env['DATABASE_URL'])('billing lines (R18–R20), through 
     await h?.stop();
   });
 
+  /** A competência's export, as text (the CSV's byte-order mark kept). */
+  async function exportText(period: string, format: 'csv' | 'ndjson'): Promise<string> {
+    const response = await fetch(`${h.url}/v1/billing/periods/${period}/export?format=${format}`, { headers: { authorization: `Bearer ${API_KEY}` } });
+    expect(response.status).toBe(200);
+    return new TextDecoder('utf-8', { ignoreBOM: true }).decode(await response.arrayBuffer());
+  }
+
   it('R18, R19, R20: when a month with a mid-month attach, a price override and a benefit is closed, then its lines are final, announced, exported, and a later change becomes an adjustment next month', async () => {
     const integration = h.catalog.integration();
     await h.catalog.announce(subjects.catalog.integrationChanged, integration);
@@ -56,7 +63,8 @@ describe.runIf(process.env['DATABASE_URL'])('billing lines (R18–R20), through 
       priceCents: 3_000,
       fiscalComposition: [{ kind: 'scm', serviceCode: '0105', amountCents: 1_200 }, { kind: 'sva', serviceCode: '1.09', amountCents: 1_800 }],
     });
-    const kids = h.catalog.package(grants('kiddle'), { description: 'Kids', priceCents: 2_000 });
+    // A description a spreadsheet could take for a formula, with the CSV's separator, quotes and a line break.
+    const kids = h.catalog.package(grants('kiddle'), { description: '=Kids; "mais"\nlinha 2', priceCents: 2_000 });
     const benefit = h.catalog.package(grants('leiturinha'), { description: 'Leitura (benefício)', priceCents: 0 });
     const { customerId, serviceId } = await h.customerWithService({}, { code: 'C-77' });
     const attached = await h.ok('POST', `/v1/services/${serviceId}/packages`, { packageId: music.packageId, consent });
@@ -83,6 +91,7 @@ describe.runIf(process.env['DATABASE_URL'])('billing lines (R18–R20), through 
 
     // A month that has not ended cannot be closed.
     clock.set('2026-12-02T15:00:00Z');
+    const previewCsv = await exportText('2026-11', 'csv');
     expect((await h.call('POST', '/v1/billing/periods/2026-12/close')).body).toMatchObject({ status: 409, code: 'SUBSCRIPTIONS_BILLING_PERIOD_NOT_ENDED' });
     expect((await h.call('POST', '/v1/billing/periods/2026-13/close')).status).toBe(400);
 
@@ -125,13 +134,13 @@ describe.runIf(process.env['DATABASE_URL'])('billing lines (R18–R20), through 
     // The closed month's export is written by PostgreSQL: the very lines the preview computed, field for field.
     expect([...exported].sort(byId)).toEqual([...preview.items].sort(byId));
     expect([...final.items].sort(byId)).toEqual([...preview.items].sort(byId));
-    const csv = await fetch(`${h.url}/v1/billing/periods/2026-11/export?format=csv`, { headers: { authorization: `Bearer ${API_KEY}` } });
-    const bytes = new Uint8Array(await csv.arrayBuffer());
-    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    const text = new TextDecoder().decode(bytes.slice(3));
-    expect(text.split('\r\n')[0]).toMatch(/^line_id;period;kind;customer_id;/);
-    expect(text).toContain(';30,00;21,00;true;;scm:0105=8,40|sva:1.09=12,60;customer;in_person;');
-    expect(text.trim().split('\r\n')).toHaveLength(4);
+    // The closed month's CSV is written by PostgreSQL too: byte for byte the preview's, which this service wrote.
+    const csv = await exportText('2026-11', 'csv');
+    expect(csv).toBe(previewCsv);
+    expect(csv.startsWith('\ufeffline_id;period;kind;customer_id;')).toBe(true);
+    expect(csv).toContain(';30,00;21,00;true;;scm:0105=8,40|sva:1.09=12,60;customer;in_person;');
+    expect(csv).toContain(`;"'=Kids; ""mais""\nlinha 2";`);
+    expect(csv.trimEnd().split(/\n(?!linha 2)/)).toHaveLength(4);
 
     // A detach back-dated into the closed month (an operator's data correction): the closed line
     // stays, and December gets a credit naming it (10 → 19 November: 10 days = 1000, billed 2100).
@@ -144,6 +153,16 @@ describe.runIf(process.env['DATABASE_URL'])('billing lines (R18–R20), through 
     ]);
     expect(byPackage(december.items, music.packageId).filter((l: any) => l.kind === 'charge')).toEqual([]);
     expect(december.totals.billableCents).toBe(1_500 - 1_100);
+    // Closed, December's credit is exported as the preview showed it: a negative amount stays a number.
+    clock.set('2027-01-02T15:00:00Z');
+    const decemberCsv = await exportText('2026-12', 'csv');
+    const decemberNdjson = await exportText('2026-12', 'ndjson');
+    await h.ok('POST', '/v1/billing/periods/2026-12/close');
+    await h.eventually(async () => (await h.ok('GET', '/v1/billing/periods/2026-12')).status === 'closed');
+    expect(await exportText('2026-12', 'csv')).toBe(decemberCsv);
+    expect(decemberCsv).toContain(';30,00;-11,00;true;;scm:0105=-4,40|sva:1.09=-6,60;');
+    const parsed = (text: string) => text.trim().split('\n').map((line) => JSON.parse(line));
+    expect(parsed(await exportText('2026-12', 'ndjson'))).toEqual(parsed(decemberNdjson));
     expect((await h.call('GET', `/v1/customers/00000000-0000-4000-8000-000000000001/charges?period=2026-12`)).status).toBe(404);
   });
 });

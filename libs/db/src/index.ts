@@ -1,4 +1,5 @@
-export { createPrismaClient, type CreatePrismaClientOptions } from './prisma.ts';
+export { createPgPool, createPrismaClient, type CreatePrismaClientOptions } from './prisma.ts';
+export { copyOut, sqlLiteral } from './copy-out.ts';
 export { escapeLike } from './like.ts';
 export {
   applyMigrations,

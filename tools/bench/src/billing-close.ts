@@ -11,8 +11,9 @@
  * - close: PostgreSQL alone copying the rows the close wrote (its lines and outbox messages) into
  *   tables of the same shape and indexes, in one transaction (`INSERT … SELECT`): the floor of the
  *   write the close cannot avoid;
- * - export: this process reading the same lines straight from PostgreSQL (node-postgres, keyset
- *   pages of 5,000) and writing each as JSON: the floor of read + serialise without HTTP.
+ * - export: PostgreSQL writing the same NDJSON (the export's COPY) straight to this process: the
+ *   floor of an export PostgreSQL formats; and, for comparison, this process reading the lines
+ *   with node-postgres (keyset pages of 5,000) and writing each as JSON (the design before COPY).
  *
  * Prints one JSON report on stdout (progress on stderr). Environment: DATABASE_URL, NATS_URL,
  * BENCH_CUSTOMERS (1000000), BENCH_TIMEOUT_MS (900000), BENCH_KEEP=1. Not part of `npm test`.
@@ -24,7 +25,8 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loginKeyId } from '@sva/contracts';
 import { applyMigrations, withDatabaseName } from '@sva/db';
-import { migrationsDir as subscriptionsMigrations } from '@sva/subscriptions';
+import { closedLinesCopy, migrationsDir as subscriptionsMigrations } from '@sva/subscriptions';
+import { to as copyTo } from 'pg-copy-streams';
 import { deleteRunStreams, freePort } from '@sva/testing';
 import { cpuSeconds, cpuSecondsOf, ready, rssMb, runSql, runBenchmark, ServiceProcesses, withClient } from './bench-kit.ts';
 import { expectedLines, seedClose } from './billing-close-seed.ts';
@@ -89,7 +91,25 @@ async function download(exportUrl: string, pid: number | undefined) {
   return { ms: Math.round(ms), firstByteMs: firstByteMs === null ? null : Math.round(firstByteMs), lines, megabytes: Math.round(bytes / 1e5) / 10, linesPerSecond: Math.round(lines / (ms / 1000)), serviceRss: stopRss() };
 }
 
-/** The export's floor: the same lines read with node-postgres in keyset pages, each written as JSON. */
+/**
+ * The export's floor: PostgreSQL writing the same NDJSON (the export's own COPY) straight to this
+ * process, with no HTTP and no service between.
+ */
+async function copyFloor(period: string) {
+  return withClient(url, async (client) => {
+    const t = performance.now();
+    let bytes = 0;
+    let lines = 0;
+    for await (const chunk of client.query(copyTo(closedLinesCopy(period, 'ndjson'))) as AsyncIterable<Buffer>) {
+      bytes += chunk.byteLength;
+      for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++;
+    }
+    const ms = performance.now() - t;
+    return { ms: Math.round(ms), lines, megabytes: Math.round(bytes / 1e5) / 10, linesPerSecond: Math.round(lines / (ms / 1000)) };
+  });
+}
+
+/** The export before COPY, for comparison: the same lines read with node-postgres in keyset pages, each written as JSON. */
 async function exportFloor(period: string) {
   return withClient(url, async (client) => {
     const t = performance.now();
@@ -224,8 +244,10 @@ async function main() {
   log(`ndjson export: ${JSON.stringify(ndjson)}`);
   const csv = await download(exportUrl('csv'), service.pid);
   log(`csv export: ${JSON.stringify(csv)}`);
+  const floorCopy = await copyFloor(period);
+  log(`export floor (COPY to this process): ${JSON.stringify(floorCopy)}`);
   const floorExport = await exportFloor(period);
-  log(`export floor: ${JSON.stringify(floorExport)}`);
+  log(`rows read and written as JSON in this process: ${JSON.stringify(floorExport)}`);
   const floorClose = await closeFloor(period);
   log(`close floor: ${JSON.stringify(floorClose)}`);
 
@@ -246,7 +268,8 @@ async function main() {
       csvLinesPerSecond: csv.linesPerSecond,
       exportTargetLinesPerSecond: options.targets.exportLinesPerSecond,
       exportWithinTarget: Math.min(ndjson.linesPerSecond, csv.linesPerSecond) >= options.targets.exportLinesPerSecond,
-      ndjsonOverFloor: Math.round((ndjson.linesPerSecond / floorExport.linesPerSecond) * 100) / 100,
+      ndjsonOverFloor: Math.round((ndjson.linesPerSecond / floorCopy.linesPerSecond) * 100) / 100,
+      ndjsonOverRowsAsJson: Math.round((ndjson.linesPerSecond / floorExport.linesPerSecond) * 100) / 100,
       linesAsExpected: closeBody.totals.lines === expectedLines(options.customers) && ndjson.lines === closeBody.totals.lines && csv.lines === closeBody.totals.lines + 1,
     },
     close: {
@@ -260,7 +283,7 @@ async function main() {
       relayToStreamMsAfterClose: relayMs,
       floor: floorClose,
     },
-    export: { ndjson, csv, floor: floorExport, note: 'csv lines include its header; RSS is the subscriptions process, sampled every 100 ms' },
+    export: { ndjson, csv, floor: floorCopy, rowsAsJsonInProcess: floorExport, note: 'csv lines include its header; RSS is the subscriptions process, sampled every 100 ms' },
     loadAverage1m: { before: load, after: loadavg()[0] },
     setup: { seedMs },
     machine: { cpus: cpus().length, node: process.version, databaseUrl: options.databaseUrl.replace(/\/\/[^@]*@/, '//'), natsUrl: options.natsUrl },

@@ -387,7 +387,7 @@ export interface paths {
         };
         /**
          * Every line of a competência, streamed: NDJSON (one BillingLineV1 a line) or CSV
-         * @description Streamed in constant memory. CSV: UTF-8 with a byte-order mark, `;` as separator and amounts in reais with a decimal comma (12,34), as spreadsheets in pt-BR open them; fiscal items as `kind:code=amount` joined by `|`.
+         * @description Streamed in constant memory, in (customer, line id) order. CSV: UTF-8 with a byte-order mark, a header row, `;` as separator, rows ending in LF, and amounts in reais with a decimal comma (12,34), as spreadsheets in pt-BR open them; fiscal items as `kind:code=amount` joined by `|`; a field holding `;`, `"` or a line break is quoted, an empty text is `""` and a missing value empty; a text typed by people that starts with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'` (so a spreadsheet does not run it as a formula).
          */
         get: operations["getBillingPeriodsByPeriodExport"];
         put?: never;

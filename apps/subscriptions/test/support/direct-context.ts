@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createMemoryBus } from '@sva/bus';
-import { createPrismaClient } from '@sva/db';
+import { copyOut, createPgPool, createPrismaClient } from '@sva/db';
 import { FixedClock } from '@sva/kernel';
 import { provisionDatabase } from '@sva/testing';
 import type { SubscriptionsContext } from '../../src/context.ts';
@@ -17,10 +17,12 @@ import { LOGIN_HASH_KEY } from './harness.ts';
  */
 export async function directContext(clock = new FixedClock('2026-11-28T12:00:00Z')): Promise<{ ctx: SubscriptionsContext; stop(): Promise<void> }> {
   const database = await provisionDatabase({ migrationsDir, label: 'subscriptions_direct' });
-  const db = createPrismaClient(PrismaClient, { url: database.url, poolMax: database.poolMax });
+  const pool = createPgPool({ url: database.url, poolMax: database.poolMax });
+  const db = createPrismaClient(PrismaClient, { pool });
   const bus = createMemoryBus();
   const ctx: SubscriptionsContext = {
     db,
+    copyOut: (copySql) => copyOut(pool, copySql),
     transaction: (work) => db.$transaction(work, { maxWait: 30_000, timeout: 60_000 }),
     clock,
     newId: randomUUID,

@@ -7,7 +7,7 @@ import { customerNotFound } from '../../domain/errors.ts';
 import { actorOf, decodeCursor, encodeCursor, idempotent } from '../../http/request-context.ts';
 import { IdempotentHeaders } from '../../http/schemas.ts';
 import { totalsOf, type BillingLine, type BillingSettings } from '../domain/billing-lines.ts';
-import { closedLinesNdjson } from '../repositories/lines.ts';
+import { closedLinesCopy } from '../repositories/lines.ts';
 import { closedPeriod, pageOfLines, periodLines, periodSummary, requestClose } from '../use-cases/billing-lines.ts';
 import { csvHeader, csvRow } from './csv.ts';
 
@@ -111,7 +111,7 @@ export function billingRoutes(app: HttpApp, ctx: SubscriptionsContext, settings:
       tags,
       summary: 'Every line of a competência, streamed: NDJSON (one BillingLineV1 a line) or CSV',
       description:
-        'Streamed in constant memory. CSV: UTF-8 with a byte-order mark, `;` as separator and amounts in reais with a decimal comma (12,34), as spreadsheets in pt-BR open them; fiscal items as `kind:code=amount` joined by `|`.',
+        'Streamed in constant memory, in (customer, line id) order. CSV: UTF-8 with a byte-order mark, a header row, `;` as separator, rows ending in LF, and amounts in reais with a decimal comma (12,34), as spreadsheets in pt-BR open them; fiscal items as `kind:code=amount` joined by `|`; a field holding `;`, `"` or a line break is quoted, an empty text is `""` and a missing value empty; a text typed by people that starts with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `\'` (so a spreadsheet does not run it as a formula).',
       params: PeriodParams,
       querystring: z.object({ format: z.enum(['ndjson', 'csv']).default('ndjson') }),
       produces: ['application/x-ndjson', 'text/csv'],
@@ -120,15 +120,18 @@ export function billingRoutes(app: HttpApp, ctx: SubscriptionsContext, settings:
   }, async (request, reply) => {
     const { period } = request.params;
     const csv = request.query.format === 'csv';
-    // A closed month's NDJSON comes as PostgreSQL writes each line's JSON, a page at a time.
-    const closed = !csv && (await closedPeriod(ctx.db, period)) !== null;
+    // A closed month's lines come as PostgreSQL formats them (COPY); an open month's preview is computed here.
+    const closed = (await closedPeriod(ctx.db, period)) !== null;
     const body = Readable.from(
-      closed
-        ? closedLinesNdjson(ctx.db, period)
-        : (async function* () {
-            if (csv) yield `\ufeff${csvHeader()}\r\n`;
-            for await (const line of periodLines(ctx.db, settings, period, {})) yield csv ? `${csvRow(line)}\r\n` : `${JSON.stringify(toV1(line))}\n`;
-          })(),
+      (async function* () {
+        if (csv) yield '\ufeff';
+        if (closed) {
+          yield* ctx.copyOut(closedLinesCopy(period, csv ? 'csv' : 'ndjson'));
+          return;
+        }
+        if (csv) yield `${csvHeader()}\n`;
+        for await (const line of periodLines(ctx.db, settings, period, {})) yield csv ? `${csvRow(line)}\n` : `${JSON.stringify(toV1(line))}\n`;
+      })(),
     );
     return reply
       .type(csv ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8')

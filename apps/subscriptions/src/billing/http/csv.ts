@@ -13,21 +13,28 @@ export function brl(cents: number): string {
   return `${sign}${Math.floor(abs / 100)},${String(abs % 100).padStart(2, '0')}`;
 }
 
-/** A CSV field: quoted when it holds the separator, a quote or a line break; a leading formula character is neutralised. */
-function field(value: string | number | boolean | null): string {
-  let text = value === null ? '' : String(value);
-  if (/^[=+\-@\t\r]/.test(text) && typeof value === 'string') text = `'${text}`;
-  return /[;"\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+/**
+ * A CSV field as PostgreSQL's CSV writes it (a closed month's export is written by its COPY):
+ * quoted when it holds the separator, a quote or a line break, and when it is an empty text (a
+ * missing value is empty).
+ */
+function field(text: string | null): string {
+  if (text === null) return '';
+  return text === '' || /[;"\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
+
+/** A text people typed: a leading formula character is neutralised, so a spreadsheet does not run it. */
+const typed = (text: string | null): string | null => (text !== null && /^[=+\-@\t\r]/.test(text) ? `'${text}` : text);
 
 export const csvHeader = (): string => COLUMNS.join(';');
 
 export function csvRow(line: BillingLine): string {
+  const fiscalItems = line.fiscalItems.map((item) => `${item.kind}:${item.serviceCode}=${brl(item.amountCents)}`).join('|');
   return [
-    line.id, line.period, line.kind, line.customerId, line.customerCode, line.serviceId, line.attachmentId, line.packageId, line.packageDescription, line.packageVersion,
-    line.periodStart, line.periodEnd, line.days, line.daysInPeriod, brl(line.unitPriceCents), brl(line.amountCents), line.billable, line.notBillableReason,
-    line.fiscalItems.map((item) => `${item.kind}:${item.serviceCode}=${brl(item.amountCents)}`).join('|'),
-    line.consent?.source ?? null, line.consent?.channel ?? null, line.consent?.at ?? null, line.consent?.by ?? null, line.consent?.reference ?? null,
+    line.id, line.period, line.kind, line.customerId, typed(line.customerCode), line.serviceId, line.attachmentId, line.packageId, typed(line.packageDescription),
+    line.packageVersion === null ? null : String(line.packageVersion), line.periodStart, line.periodEnd, String(line.days), String(line.daysInPeriod),
+    brl(line.unitPriceCents), brl(line.amountCents), String(line.billable), line.notBillableReason, fiscalItems === '' ? null : fiscalItems,
+    line.consent?.source ?? null, line.consent?.channel ?? null, line.consent?.at ?? null, typed(line.consent?.by ?? null), typed(line.consent?.reference ?? null),
     line.correctsLineId, line.correctsPeriod,
-  ].map((value) => (typeof value === 'number' || typeof value === 'boolean' ? String(value) : field(value))).join(';');
+  ].map(field).join(';');
 }

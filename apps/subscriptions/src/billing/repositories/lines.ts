@@ -1,6 +1,9 @@
 import type { SubscriptionsDb, Tx } from '../../context.ts';
 import type { BillingLine, Consent, FiscalItem, IntegrationProducts, LineKind, NotBillableReason } from '../domain/billing-lines.ts';
+import { sqlLiteral } from '@sva/db';
 import { Prisma } from '../../generated/prisma/client.ts';
+import type { Period } from '../domain/period.ts';
+
 
 type Db = SubscriptionsDb | Tx;
 
@@ -148,15 +151,19 @@ export async function* closedLines(db: Db, period: string, filter: ClosedLineFil
 }
 
 /**
- * A line as its `BillingLineV1` JSON, built by PostgreSQL from the row: the export streams it as
- * it comes, with no parse and stringify per line in the service. Same fields as `BillingLineV1`.
+ * A line's columns under their `BillingLineV1` names, in its order: `row_to_json` of them is the
+ * line as `BillingLineV1` JSON, built by PostgreSQL, so the line stream and the export send it as
+ * it comes, with no parse and stringify per line in the service. (`row_to_json` writes it
+ * compact, and faster than `json_build_object` of the same fields: 1.5 s against 2.2 s for 144k
+ * lines, measured with psql.)
  */
-const LINE_JSON = Prisma.sql`customer_id::text, id::text, json_build_object(
-  'id', id, 'period', period, 'kind', kind, 'customerId', customer_id, 'customerCode', customer_code, 'serviceId', service_id,
-  'attachmentId', attachment_id, 'packageId', package_id, 'packageDescription', package_description, 'packageVersion', package_version,
-  'integrationProducts', integration_products, 'periodStart', period_start, 'periodEnd', period_end, 'days', days, 'daysInPeriod', days_in_period,
-  'unitPriceCents', unit_price_cents, 'amountCents', amount_cents, 'billable', billable, 'notBillableReason', not_billable_reason,
-  'fiscalItems', fiscal_items, 'consent', consent, 'correctsLineId', corrects_line_id, 'correctsPeriod', corrects_period)::text AS json`;
+const LINE_JSON_COLUMNS = `billing_line.id, period, kind, customer_id AS "customerId", customer_code AS "customerCode", service_id AS "serviceId",
+  attachment_id AS "attachmentId", package_id AS "packageId", package_description AS "packageDescription", package_version AS "packageVersion",
+  integration_products AS "integrationProducts", period_start AS "periodStart", period_end AS "periodEnd", days, days_in_period AS "daysInPeriod",
+  unit_price_cents AS "unitPriceCents", amount_cents AS "amountCents", billable, not_billable_reason AS "notBillableReason",
+  fiscal_items AS "fiscalItems", consent, corrects_line_id AS "correctsLineId", corrects_period AS "correctsPeriod"`;
+
+const LINE_JSON = Prisma.raw(`customer_id::text, id::text, (SELECT row_to_json(line) FROM (SELECT ${LINE_JSON_COLUMNS}) AS line)::text AS json`);
 
 interface LineJson {
   customer_id: string;
@@ -169,7 +176,40 @@ export function lineJsonPage(db: Db, period: string, after: { customerId: string
   return closedPage<LineJson>(db, LINE_JSON, period, {}, after ?? { customerId: NIL, id: NIL }, limit);
 }
 
-/** Every line of a closed competência as NDJSON, a keyset page (5,000 lines) a chunk, in (customer, id) order. */
-export async function* closedLinesNdjson(db: Db, period: string): AsyncGenerator<string> {
-  for await (const rows of closedPages<LineJson>(db, LINE_JSON, period, {}, 5_000)) yield `${rows.map((row) => row.json).join('\n')}\n`;
+/** Cents as reais with a decimal comma, in SQL: the CSV's `brl` (`-1500` → `-15,00`). */
+const brlSql = (cents: string) =>
+  `(CASE WHEN ${cents} < 0 THEN '-' ELSE '' END || (abs(${cents}) / 100)::text || ',' || lpad((abs(${cents}) % 100)::text, 2, '0'))`;
+
+/** A text people typed, in SQL: a leading formula character neutralised, as the CSV's `field` does. */
+const typedSql = (text: string) => `(CASE WHEN ${text} ~ '^[=+@\\t\\r-]' THEN '''' || ${text} ELSE ${text} END)`;
+
+/** The CSV's columns (`csv.ts`'s header, in its order) from a `billing_line` row. */
+const LINE_CSV_COLUMNS = [
+  'id AS line_id', 'period', 'kind', 'customer_id', `${typedSql('customer_code')} AS customer_code`, 'service_id', 'attachment_id', 'package_id',
+  `${typedSql('package_description')} AS package_description`, 'package_version', 'period_start', 'period_end', 'days', 'days_in_period',
+  `${brlSql('unit_price_cents')} AS unit_price_brl`, `${brlSql('amount_cents')} AS amount_brl`, `CASE WHEN billable THEN 'true' ELSE 'false' END AS billable`,
+  'not_billable_reason',
+  `(SELECT string_agg((item->>'kind') || ':' || (item->>'serviceCode') || '=' || ${brlSql("(item->>'amountCents')::bigint")}, '|' ORDER BY n)
+      FROM jsonb_array_elements(fiscal_items) WITH ORDINALITY AS items(item, n)) AS fiscal_items`,
+  `consent->>'source' AS consent_source`, `consent->>'channel' AS consent_channel`, `consent->>'at' AS consent_at`,
+  `${typedSql("(consent->>'by')")} AS consent_by`, `${typedSql("(consent->>'reference')")} AS consent_reference`, 'corrects_line_id', 'corrects_period',
+].join(', ');
+
+/**
+ * The `COPY … TO STDOUT` that writes every line of a closed competência, in (customer, id) order,
+ * for `copyOut`: PostgreSQL formats each line and the service only passes the bytes on.
+ * - `ndjson`: one `BillingLineV1` JSON a line. CSV mode, with a quote and a delimiter that JSON
+ *   text never holds (PostgreSQL writes every control character in JSON as `\u00XX`), writes each
+ *   JSON text as it is, where text mode would double its backslashes.
+ * - `csv`: `csv.ts`'s columns, header and quoting (a field holding `;`, `"` or a line break is
+ *   quoted, an empty text is `""`, a null is empty), rows ending in LF.
+ */
+export function closedLinesCopy(period: Period, format: 'ndjson' | 'csv'): string {
+  // COPY takes no bind parameters: the period is checked to its pattern, then quoted.
+  if (!/^\d{4}-\d{2}$/.test(period)) throw new Error(`not a competência: ${period}`);
+  const lines = `FROM billing_line WHERE period = ${sqlLiteral(period)}`;
+  return format === 'ndjson'
+    ? `COPY (SELECT row_to_json(line)::text FROM (SELECT ${LINE_JSON_COLUMNS} ${lines}) AS line ORDER BY line."customerId", line.id)
+         TO STDOUT WITH (FORMAT csv, QUOTE e'\\x01', DELIMITER e'\\x02')`
+    : `COPY (SELECT ${LINE_CSV_COLUMNS} ${lines} ORDER BY billing_line.customer_id, billing_line.id) TO STDOUT WITH (FORMAT csv, DELIMITER ';', HEADER true)`;
 }
