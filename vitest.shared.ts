@@ -16,7 +16,8 @@ const project = path.relative(path.dirname(new URL(import.meta.url).pathname), p
 export default defineConfig({
   test: {
     include: ['src/**/*.spec.ts', 'test/**/*.spec.ts'],
-    testTimeout: 30_000,
+    // Generous: on a loaded 2-core CI machine an integration test can take several times its usual time.
+    testTimeout: 90_000,
     hookTimeout: 60_000,
     pool: 'forks',
     // On a 2-core machine several forks of heavy integration tests only fight each other.

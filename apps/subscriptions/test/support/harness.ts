@@ -199,7 +199,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       const text = await response.text();
       return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : null };
     };
-    const eventually = async <T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 10_000): Promise<T> => {
+    const eventually = async <T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 20_000): Promise<T> => {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const value = await probe();
