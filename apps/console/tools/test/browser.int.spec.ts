@@ -810,9 +810,12 @@ describe.skipIf(!hasChromium)(hasChromium ? 'console in Chromium' : `console in 
     await form.getByLabel('Pacote 2', { exact: true }).selectOption(ids.kiddle!);
     await form.getByLabel('Dias de teste · Pacote 2').fill('sete');
     await form.getByRole('button', { name: 'Cadastrar' }).click();
-    await expect(form.getByTestId('plan-package-2').locator('.field-error').textContent()).resolves.toMatch(/\S/);
+    // Days in words are refused by the form itself, beside the trial, in Portuguese; nothing reaches the catalog.
+    await expect(form.getByTestId('plan-package-2').locator('.field-error').textContent()).resolves.toBe('Informe um número inteiro de dias (0 ou mais).');
     expect(await form.getByTestId('plan-package-1').locator('.field-error').count()).toBe(0);
     await expect(form.getByLabel('Dias de teste · Pacote 2').getAttribute('aria-invalid')).resolves.toBe('true');
+    await form.getByRole('alert').filter({ hasText: 'nada foi enviado' }).waitFor();
+    expect((await system.api<{ items: unknown[] }>('catalog', 'GET', '/v1/plans?q=Fibra%20500')).items).toEqual([]);
     await expectAccessible(page, 'plan-form-refused');
     await shot(page, '31-plan-form-refused');
     await form.getByLabel('Dias de teste · Pacote 2').fill('7');
@@ -888,6 +891,11 @@ describe.skipIf(!hasChromium)(hasChromium ? 'console in Chromium' : `console in 
     await expectAccessible(page, 'billing-settings-refused');
     await shot(page, '34-billing-settings-refused');
     expect((await system.api<{ graceDays: number }>('billing', 'GET', '/v1/settings')).graceDays).toBe(before.graceDays);
+    // Days in words: refused by the form beside the field, before anything is sent.
+    await form.getByLabel('Dias de carência').fill('cinco');
+    await form.getByRole('button', { name: 'Salvar' }).click();
+    await expect(errorOf('Dias de carência').textContent()).resolves.toBe('Informe um número inteiro de dias (0 ou mais).');
+    await form.getByLabel('Dias de carência').fill('5');
     await form.getByLabel('Horário da avaliação diária').fill('07:30');
     await form.getByRole('button', { name: 'Salvar' }).click();
     await form.getByText('Configurações salvas.').waitFor();
