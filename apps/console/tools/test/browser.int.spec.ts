@@ -17,14 +17,30 @@ const ids: { integration?: string; mumo?: string; kiddle?: string; leitura?: str
 /** NEO's side of the integration the manual test creates: its callback URL and João's subscriber id. */
 const neo: { callbackUrl?: string; subscriberId?: string } = {};
 
+/** NEO asks the gateway whether the subscriber may use `product` now; resolves with the answer once it is `allowed` (the change travels over the bus). */
+async function authorisation(product: string, allowed: boolean): Promise<{ allowed: boolean; reason: string }> {
+  return eventually(async () => {
+    const answer = (await (await fetch(`${neo.callbackUrl}/authorise?subscriber_id=${encodeURIComponent(neo.subscriberId!)}&product=${product}`)).json()) as { allowed?: boolean; reason: string };
+    if (answer.allowed !== allowed) throw new Error(`not yet ${allowed ? 'allowed' : 'denied'}: ${JSON.stringify(answer)}`);
+    return { allowed, reason: answer.reason };
+  }, 20_000);
+}
+
 /** NEO asks the gateway whether the subscriber may use `product` now; resolves once it is allowed. */
 async function authorised(product: string): Promise<boolean> {
-  return eventually(async () => {
-    const answer = (await (await fetch(`${neo.callbackUrl}/authorise?subscriber_id=${encodeURIComponent(neo.subscriberId!)}&product=${product}`)).json()) as { allowed?: boolean };
-    if (answer.allowed !== true) throw new Error(`not yet allowed: ${JSON.stringify(answer)}`);
-    return answer.allowed;
-  });
+  return (await authorisation(product, true)).allowed;
 }
+
+/** `YYYY-MM-DD` in São Paulo, the provider's day, `daysBack` days before today. */
+function providerDate(daysBack = 0): string {
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Sao_Paulo', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+  const day = new Date(`${today}T12:00:00Z`);
+  day.setUTCDate(day.getUTCDate() - daysBack);
+  return day.toISOString().slice(0, 10);
+}
+
+/** `2026-11-20` → `20/11/2026`, as the console shows dates in Portuguese. */
+const shownDate = (day: string) => day.split('-').reverse().join('/');
 
 /** `YYYY-MM` in São Paulo, the provider's month, `monthsBack` months before now's. */
 function providerMonth(monthsBack = 0): string {
@@ -265,8 +281,50 @@ describe.skipIf(!hasChromium)(hasChromium ? 'console in Chromium' : `console in 
     neo.callbackUrl = callbackUrl;
     neo.subscriberId = customer.entitlements.find((e) => e.integrationId === ids.integration)!.subscriberId;
     expect(await authorised('mumo')).toBe(true);
+
+    // R16, R17: the financial module reports an invoice of João's that fell due 20 days ago, unpaid. Past the
+    // grace days (5 by default) billing-status judges him delinquent on that fact; the integration syncs
+    // subscription status, so subscriptions suspends his platform access for debt and NEO is denied.
+    const invoiceFact = (fact: Record<string, unknown>) => system.api('billing', 'POST', '/v1/invoice-facts', { invoiceId: 'FAT-E2E-0001', customerId: ids.customer, occurredAt: new Date().toISOString(), ...fact });
+    const due = providerDate(20);
+    const grace = (await system.api<{ graceDays: number }>('billing', 'GET', '/v1/settings')).graceDays;
+    expect(grace).toBeLessThan(20);
+    await invoiceFact({ fact: 'issued', amountCents: 13_940, dueDate: due });
+    expect(await authorisation('mumo', false)).toEqual({ allowed: false, reason: 'service_suspended_debt' });
+    // The customer page: since when and why, in words; the services suspended for debt on the platform.
+    await page.reload();
+    const standing = page.getByTestId('standing');
+    await standing.getByText(/^Inadimplente desde/).waitFor();
+    await expect(standing.textContent()).resolves.toBe(
+      `Inadimplente desde ${shownDate(providerDate())}: a fatura FAT-E2E-0001 de R$ 139,40, vencida em ${shownDate(due)}, continua em aberto depois da carência (em atraso desde ${shownDate(providerDate(20 - grace - 1))})`,
+    );
+    await expect(service.getByTestId('debt-suspension').textContent()).resolves.toMatch(/^Suspenso por débito nas plataformas: o cliente está inadimplente .* O acesso volta sozinho quando a fatura for paga\.$/);
+    await page.getByText(/\(suspenso\) · suspenso por débito: .*mumo/).waitFor();
+    // Explain says why NEO is refused: the service suspended for debt, and the invoice behind it.
+    await page.getByLabel('Código do produto').fill('mumo');
+    await page.getByRole('button', { name: 'Consultar' }).click();
+    const explained = page.getByTestId('explain');
+    await explained.getByTestId('explain-debt').waitFor();
+    await expect(explained.textContent()).resolves.toMatch(/^Bloqueado: .*suspenso por débito: o cliente está inadimplente/);
+    await expect(explained.getByTestId('explain-debt').textContent()).resolves.toBe(
+      `Por que está inadimplente: a fatura FAT-E2E-0001 de R$ 139,40, vencida em ${shownDate(due)}, continua em aberto depois da carência (em atraso desde ${shownDate(providerDate(20 - grace - 1))}).`,
+    );
+    await expectAccessible(page, 'customer-delinquent');
+    await shot(page, '37-customer-suspended-for-debt');
+
+    // Paid: good standing again, access back with no operator step.
+    await invoiceFact({ fact: 'paid', paidOn: providerDate() });
+    expect(await authorised('mumo')).toBe(true);
+    await page.reload();
+    await standing.getByText('Em dia').waitFor();
+    await service.getByText('Música (Mumo) (do plano)').waitFor();
+    expect(await page.getByTestId('debt-suspension').count()).toBe(0);
+    await page.getByLabel('Código do produto').fill('mumo');
+    await page.getByRole('button', { name: 'Consultar' }).click();
+    await expect(page.getByTestId('explain').textContent()).resolves.toMatch(/^Liberado/);
+    await shot(page, '38-customer-paid-allowed');
     await page.context().close();
-  }, 120_000);
+  }, 180_000);
 
   it('when support opens Relatórios › Assinantes ativos por mês, then last month is empty, this month counts João once per product, and the CSV holds the same lines', async () => {
     // João on the trial package too: two products of NEO, one subscriber each, this month.
@@ -752,9 +810,12 @@ describe.skipIf(!hasChromium)(hasChromium ? 'console in Chromium' : `console in 
     await form.getByLabel('Pacote 2', { exact: true }).selectOption(ids.kiddle!);
     await form.getByLabel('Dias de teste · Pacote 2').fill('sete');
     await form.getByRole('button', { name: 'Cadastrar' }).click();
-    await expect(form.getByTestId('plan-package-2').locator('.field-error').textContent()).resolves.toMatch(/\S/);
+    // Days in words are refused by the form itself, beside the trial, in Portuguese; nothing reaches the catalog.
+    await expect(form.getByTestId('plan-package-2').locator('.field-error').textContent()).resolves.toBe('Informe um número inteiro de dias (0 ou mais).');
     expect(await form.getByTestId('plan-package-1').locator('.field-error').count()).toBe(0);
     await expect(form.getByLabel('Dias de teste · Pacote 2').getAttribute('aria-invalid')).resolves.toBe('true');
+    await form.getByRole('alert').filter({ hasText: 'nada foi enviado' }).waitFor();
+    expect((await system.api<{ items: unknown[] }>('catalog', 'GET', '/v1/plans?q=Fibra%20500')).items).toEqual([]);
     await expectAccessible(page, 'plan-form-refused');
     await shot(page, '31-plan-form-refused');
     await form.getByLabel('Dias de teste · Pacote 2').fill('7');
@@ -798,6 +859,7 @@ describe.skipIf(!hasChromium)(hasChromium ? 'console in Chromium' : `console in 
     await section.getByRole('table', { name: 'Decisões — página 1' }).waitFor();
     const rows = section.locator('tbody tr');
     expect(await rows.count()).toBe(10);
+    expect(await section.getByRole('columnheader').allTextContents()).toEqual(['Quando', 'Código do produto', 'ID do assinante', 'Resposta', 'Motivo']);
     const shown = await system.api<{ items: Array<{ product: string }> }>('subscriptions', 'GET', `/v1/customers/${ids.customer}/decisions?limit=10`);
     expect(shown.items.length).toBe(stored.items.length);
     expect(await rows.locator('td:nth-child(2)').allTextContents()).toEqual(shown.items.map((d) => d.product));
@@ -829,6 +891,11 @@ describe.skipIf(!hasChromium)(hasChromium ? 'console in Chromium' : `console in 
     await expectAccessible(page, 'billing-settings-refused');
     await shot(page, '34-billing-settings-refused');
     expect((await system.api<{ graceDays: number }>('billing', 'GET', '/v1/settings')).graceDays).toBe(before.graceDays);
+    // Days in words: refused by the form beside the field, before anything is sent.
+    await form.getByLabel('Dias de carência').fill('cinco');
+    await form.getByRole('button', { name: 'Salvar' }).click();
+    await expect(errorOf('Dias de carência').textContent()).resolves.toBe('Informe um número inteiro de dias (0 ou mais).');
+    await form.getByLabel('Dias de carência').fill('5');
     await form.getByLabel('Horário da avaliação diária').fill('07:30');
     await form.getByRole('button', { name: 'Salvar' }).click();
     await form.getByText('Configurações salvas.').waitFor();

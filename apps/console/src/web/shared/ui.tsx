@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, useState, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from 'react';
 import { ProblemError, type Problem } from './api.ts';
 import { useI18n } from './i18n.tsx';
+import { CONSOLE_INVALID_FIELDS } from './number-input.ts';
 
 /** The problem of a failed mutation or query, if it was one. */
 export const problemOf = (error: unknown): Problem | undefined => (error instanceof ProblemError ? error.problem : undefined);
@@ -124,9 +125,10 @@ export function ProblemMessage({ error }: { error: unknown }) {
   if (!error) return null;
   const problem = problemOf(error);
   const text = problem ? (m.problems[problem.code] ?? problem.detail ?? problem.code) : String(error);
+  // The console's own refusal before sending: no operation ran, so none "failed".
   return (
     <p className="problem" role="alert">
-      {m.failed}: {text}
+      {problem?.code === CONSOLE_INVALID_FIELDS ? text : `${m.failed}: ${text}`}
     </p>
   );
 }

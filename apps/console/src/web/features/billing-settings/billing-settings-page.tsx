@@ -3,6 +3,7 @@ import { useState } from 'react';
 import type { operations } from '../../../api/billing.d.ts';
 import { billing, unwrap } from '../../shared/api.ts';
 import { useI18n } from '../../shared/i18n.tsx';
+import { parseWhole, refuseInvalidFields } from '../../shared/number-input.ts';
 import { Field, Page, ProblemMessage, problemOf } from '../../shared/ui.tsx';
 
 type Settings = operations['getSettings']['responses'][200]['content']['application/json'];
@@ -32,15 +33,21 @@ function SettingsForm({ settings, canChange }: { settings: Settings; canChange: 
     dailyEvaluationTime: settings.dailyEvaluationTime,
     timeZone: settings.timeZone,
   });
-  // A whole number as typed, or -1 so that billing-status refuses it beside its field.
-  const whole = (text: string) => (/^\d+$/.test(text.trim()) ? Number(text.trim()) : -1);
   const save = useMutation({
-    mutationFn: () =>
-      unwrap(
+    mutationFn: () => {
+      // Days that are not a whole number are refused here, beside their field; ranges are billing-status's.
+      const graceDays = parseWhole(form.graceDays);
+      const maxTrustUnblockDays = parseWhole(form.maxTrustUnblockDays);
+      refuseInvalidFields([
+        graceDays === undefined ? { path: 'graceDays', message: t('wholeDays') } : undefined,
+        maxTrustUnblockDays === undefined ? { path: 'maxTrustUnblockDays', message: t('wholeDays') } : undefined,
+      ]);
+      return unwrap(
         billing.PUT('/v1/settings', {
-          body: { graceDays: whole(form.graceDays), maxTrustUnblockDays: whole(form.maxTrustUnblockDays), dailyEvaluationTime: form.dailyEvaluationTime.trim(), timeZone: form.timeZone.trim() },
+          body: { graceDays: graceDays!, maxTrustUnblockDays: maxTrustUnblockDays!, dailyEvaluationTime: form.dailyEvaluationTime.trim(), timeZone: form.timeZone.trim() },
         }),
-      ),
+      );
+    },
     onSuccess: (saved) => queries.setQueryData(['billing-settings'], saved),
   });
   const problem = problemOf(save.error);

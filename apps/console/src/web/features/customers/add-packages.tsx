@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { catalog, subscriptions, unwrap } from '../../shared/api.ts';
 import { useI18n } from '../../shared/i18n.tsx';
 import { parseMoney } from '../../shared/money.ts';
+import { refuseInvalidFields } from '../../shared/number-input.ts';
 import { useSession } from '../auth/session.ts';
 import { Field, FormCard, problemOf } from '../../shared/ui.tsx';
 
@@ -36,19 +37,23 @@ export function AddPackages(props: { serviceId: string; customerId: string; plan
   const session = useSession();
   const chosen = candidates.find((p) => p.id === packageId);
   const attach = useMutation({
-    mutationFn: () =>
-      unwrap(
+    mutationFn: () => {
+      // Blank keeps the package's price (R7); anything else must be an amount, or nothing is sent.
+      const priceCents = price.trim() === '' ? undefined : parseMoney(price);
+      refuseInvalidFields([price.trim() !== '' && priceCents === undefined ? { path: 'priceCents', message: t('amountReais') } : undefined]);
+      return unwrap(
         subscriptions.POST('/v1/services/{id}/packages', {
           params: { path: { id: props.serviceId } },
           body: {
             packageId,
-            ...(price === '' ? {} : { priceCents: parseMoney(price) ?? -1 }),
+            ...(priceCents === undefined ? {} : { priceCents }),
             ...(channel === ''
               ? {}
               : { consent: { channel, at: new Date().toISOString(), by: session.data?.operator.username ?? '', ...(reference === '' ? {} : { reference }) } }),
           },
         }),
-      ),
+      );
+    },
     onSuccess: async () => {
       await Promise.all([queries.invalidateQueries({ queryKey: ['service', props.serviceId] }), queries.invalidateQueries({ queryKey: ['customer', props.customerId] }), queries.invalidateQueries({ queryKey: ['history', props.customerId] })]);
       props.onDone();

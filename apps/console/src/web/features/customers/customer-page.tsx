@@ -1,5 +1,6 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import type { operations } from '../../../api/billing.d.ts';
 import { billing, catalog, subscriptions, unwrap } from '../../shared/api.ts';
 import { useI18n } from '../../shared/i18n.tsx';
 import { Field, Page, Pager, ProblemMessage, problemOf, useCursorPages } from '../../shared/ui.tsx';
@@ -13,8 +14,11 @@ export function CustomerPage({ id, canChange }: { id: string; canChange: boolean
   const customer = useQuery({ queryKey: ['customer', id], queryFn: () => unwrap(subscriptions.GET('/v1/customers/{id}', { params: { path: { id } } })) });
   const standing = useQuery({ queryKey: ['standing', id], queryFn: () => unwrap(billing.GET('/v1/customers/{id}/standing', { params: { path: { id } } })) });
   const [creatingService, setCreatingService] = useState(false);
+  const delinquencyWhy = useDelinquencyWhy();
   if (!customer.data) return <ProblemMessage error={customer.error} />;
   const c = customer.data;
+  // R17: subscriptions applied the delinquency and some integration that syncs status suspends products for it.
+  const suspendedForDebt = c.delinquent && c.entitlements.some((e) => e.grants.some((g) => g.state === 'suspended_debt'));
   return (
     <Page title={`${m.customer}: ${c.name}`}>
       <dl className="facts">
@@ -25,17 +29,20 @@ export function CustomerPage({ id, canChange }: { id: string; canChange: boolean
         <dt>{t('standing')}</dt>
         <dd data-testid="standing">
           {standing.data?.standing === 'delinquent'
-            ? t('standingDelinquent', { since: standing.data.since ? date(standing.data.since) : '—', reason: standing.data.reason })
+            ? t('standingDelinquent', { since: standing.data.since ? date(standing.data.since) : '—', reason: delinquencyWhy(standing.data) })
             : t('standingGood')}
           {standing.data?.trustUnblock && ` · ${t('trustUnblock', { until: date(standing.data.trustUnblock.until) })}`}
         </dd>
         <dt>{t('subscriberIds')}</dt>
         <dd>
-          {c.entitlements.map((e) => (
-            <span key={e.integrationId} className="tag">
-              {e.subscriberId} ({m.subscriberStatus[e.status]})
-            </span>
-          ))}
+          {c.entitlements.map((e) => {
+            const suspended = e.grants.filter((g) => g.state === 'suspended_debt').map((g) => g.product);
+            return (
+              <span key={e.integrationId} className="tag">
+                {e.subscriberId} ({m.subscriberStatus[e.status]}){suspended.length > 0 && ` · ${t('entitlementSuspendedDebt', { products: suspended.join(', ') })}`}
+              </span>
+            );
+          })}
         </dd>
       </dl>
       <header className="page-header">
@@ -48,7 +55,7 @@ export function CustomerPage({ id, canChange }: { id: string; canChange: boolean
       </header>
       {creatingService && <NewService customerId={id} onDone={() => setCreatingService(false)} />}
       {c.services.map((service) => (
-        <ServiceCard key={service.id} serviceId={service.id} customerId={id} canChange={canChange} />
+        <ServiceCard key={service.id} serviceId={service.id} customerId={id} canChange={canChange} suspendedForDebt={suspendedForDebt} />
       ))}
       <Explain customerId={id} />
       <Decisions customerId={id} />
@@ -57,7 +64,7 @@ export function CustomerPage({ id, canChange }: { id: string; canChange: boolean
   );
 }
 
-function ServiceCard({ serviceId, customerId, canChange }: { serviceId: string; customerId: string; canChange: boolean }) {
+function ServiceCard({ serviceId, customerId, canChange, suspendedForDebt }: { serviceId: string; customerId: string; canChange: boolean; suspendedForDebt: boolean }) {
   const { t, m, money, date } = useI18n();
   const queries = useQueryClient();
   const service = useQuery({ queryKey: ['service', serviceId], queryFn: () => unwrap(subscriptions.GET('/v1/services/{id}', { params: { path: { id: serviceId } } })) });
@@ -84,6 +91,12 @@ function ServiceCard({ serviceId, customerId, canChange }: { serviceId: string; 
       <h3>
         {t('service')} {s.authLogin ?? ''} · {planName} · {m.serviceStatus[s.status]}
       </h3>
+      {/* The service keeps its own status; the platforms deny it for the customer's debt (R16, R17). */}
+      {suspendedForDebt && attached.length > 0 && (s.status === 'enabled' || s.status === 'suspended_debt') && (
+        <p className="note" data-testid="debt-suspension">
+          {t('debtSuspension')}
+        </p>
+      )}
       {canChange && <ServiceStatusActions serviceId={serviceId} customerId={customerId} status={s.status} label={`${s.authLogin ?? s.id} · ${planName}`} />}
       <table>
         <thead>
@@ -132,8 +145,23 @@ function ServiceCard({ serviceId, customerId, canChange }: { serviceId: string; 
   );
 }
 
+type StandingAnswer = operations['getCustomersByIdStanding']['responses'][200]['content']['application/json'];
+
+/** Why billing-status holds the customer delinquent, in the console's words, from the oldest overdue invoice. */
+function useDelinquencyWhy(): (standing: StandingAnswer) => string {
+  const { t, money, date } = useI18n();
+  return (standing) => {
+    const invoice = standing.overdueInvoice;
+    // Without the invoice's figures, billing-status's own sentence is all there is.
+    if (!invoice || !invoice.dueDate || invoice.amountCents === null) return standing.reason;
+    return t('standingOverdueInvoice', { invoice: invoice.invoiceId, amount: money(invoice.amountCents), due: date(invoice.dueDate), overdueSince: invoice.overdueSince ? date(invoice.overdueSince) : '—' });
+  };
+}
+
 function Explain({ customerId }: { customerId: string }) {
   const { t } = useI18n();
+  const standing = useQuery({ queryKey: ['standing', customerId], queryFn: () => unwrap(billing.GET('/v1/customers/{id}/standing', { params: { path: { id: customerId } } })) });
+  const delinquencyWhy = useDelinquencyWhy();
   const [product, setProduct] = useState('');
   const ask = useMutation({ mutationFn: () => unwrap(subscriptions.GET('/v1/customers/{id}/explain', { params: { path: { id: customerId }, query: { product } } })) });
   return (
@@ -154,6 +182,10 @@ function Explain({ customerId }: { customerId: string }) {
             <strong>{ask.data.allowed ? t('allowed') : t('denied')}</strong>: {ask.data.summary}
           </p>
           {/* One answer per integration; a single one is the summary already. */}
+          {/* The service's words name the suspension; the debt behind it is billing-status's, worded here. */}
+          {ask.data.answers.some((answer) => answer.reason === 'service_suspended_debt') && standing.data?.standing === 'delinquent' && (
+            <p data-testid="explain-debt">{t('explainDebtWhy', { reason: delinquencyWhy(standing.data) })}</p>
+          )}
           {ask.data.answers.length > 1 && (
             <ul>
               {ask.data.answers.map((answer) => (

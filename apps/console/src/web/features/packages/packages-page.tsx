@@ -4,6 +4,7 @@ import type { operations } from '../../../api/catalog.d.ts';
 import { catalog, unwrap, type Problem } from '../../shared/api.ts';
 import { useI18n } from '../../shared/i18n.tsx';
 import { parseMoney } from '../../shared/money.ts';
+import { refuseInvalidFields } from '../../shared/number-input.ts';
 import { CheckboxField, Field, fieldErrorUnder, FormCard, Page, Pager, ProblemMessage, problemOf, SelectField, useCursorPages } from '../../shared/ui.tsx';
 import { checkDrafts, compositionTotalCents, toComposition, type ComponentDraft, type CompositionVerdict } from './composition.ts';
 
@@ -90,9 +91,11 @@ function PackageForm({ pkg, onDone }: { pkg: Package | undefined; onDone: () => 
   const priceCents = parseMoney(price);
   const save = useMutation({
     mutationFn: () => {
+      // A price that is not an amount is refused here, beside its field, and nothing is sent.
+      refuseInvalidFields([priceCents === undefined ? { path: 'priceCents', message: t('amountReais') } : undefined]);
       const body = {
         description,
-        priceCents: priceCents ?? -1,
+        priceCents: priceCents!,
         active,
         composition: toComposition(drafts, parseMoney),
         grants: Object.entries(grants)

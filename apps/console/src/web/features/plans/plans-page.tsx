@@ -4,6 +4,7 @@ import type { operations } from '../../../api/catalog.d.ts';
 import { catalog, unwrap } from '../../shared/api.ts';
 import { useI18n } from '../../shared/i18n.tsx';
 import { parseMoney } from '../../shared/money.ts';
+import { parseWhole, refuseInvalidFields } from '../../shared/number-input.ts';
 import { CheckboxField, Field, fieldError, fieldErrorUnder, FormCard, Page, Pager, ProblemMessage, problemOf, useCursorPages } from '../../shared/ui.tsx';
 
 type Plan = operations['getPlans']['responses'][200]['content']['application/json']['items'][number];
@@ -99,18 +100,27 @@ function PlanForm({ plan, onDone }: { plan: Plan | undefined; onDone: () => void
     active: plan?.active ?? true,
   });
   const [entries, setEntries] = useState<PlanPackageDraft[]>((plan?.packages ?? []).map((p) => ({ packageId: p.packageId, mandatory: p.mandatory, trialDays: String(p.trialDays) })));
-  // A number as typed, or -1 so that the catalog refuses it beside its field.
-  const whole = (text: string) => (/^\d+$/.test(text.trim()) ? Number(text.trim()) : -1);
   const save = useMutation({
     mutationFn: () => {
+      // What is not a number is refused here, beside its field, and nothing is sent; ranges are the catalog's.
+      const downloadMbps = parseWhole(form.downloadMbps);
+      const uploadMbps = parseWhole(form.uploadMbps);
+      const priceCents = parseMoney(form.price);
+      const trials = entries.map((e) => (e.trialDays.trim() === '' ? 0 : parseWhole(e.trialDays)));
+      refuseInvalidFields([
+        downloadMbps === undefined ? { path: 'downloadMbps', message: t('wholeMbps') } : undefined,
+        uploadMbps === undefined ? { path: 'uploadMbps', message: t('wholeMbps') } : undefined,
+        priceCents === undefined ? { path: 'priceCents', message: t('amountReais') } : undefined,
+        ...trials.map((days, index) => (days === undefined ? { path: `packages.${index}.trialDays`, message: t('wholeDays') } : undefined)),
+      ]);
       const body = {
         name: form.name,
-        downloadMbps: whole(form.downloadMbps),
-        uploadMbps: whole(form.uploadMbps),
-        priceCents: parseMoney(form.price) ?? -1,
+        downloadMbps: downloadMbps!,
+        uploadMbps: uploadMbps!,
+        priceCents: priceCents!,
         lockPackages: form.lockPackages,
         active: form.active,
-        packages: entries.map((e) => ({ packageId: e.packageId, mandatory: e.mandatory, trialDays: e.trialDays.trim() === '' ? 0 : whole(e.trialDays) })),
+        packages: entries.map((e, index) => ({ packageId: e.packageId, mandatory: e.mandatory, trialDays: trials[index]! })),
       };
       return plan ? unwrap(catalog.PATCH('/v1/plans/{id}', { params: { path: { id: plan.id } }, body: { version: plan.version, ...body } })) : unwrap(catalog.POST('/v1/plans', { body }));
     },
