@@ -721,6 +721,17 @@ describe.skipIf(!hasChromium)(hasChromium ? 'console in Chromium' : `console in 
     const form = page.getByRole('form', { name: 'Novo pacote' });
     await form.getByLabel('Descrição').fill('Combo Música');
     await form.getByLabel('Valor (R$)').fill('29,90');
+    // Tabs (WAI-ARIA): Dados, Composição fiscal, Integração; → moves to the next one, and focus follows.
+    const tabs = form.getByRole('tablist', { name: 'Partes do pacote' });
+    expect(await tabs.getByRole('tab').allTextContents()).toEqual(['Dados', 'Composição fiscal', 'Integração']);
+    const tab = (name: string) => tabs.getByRole('tab', { name });
+    await expect(tab('Dados').getAttribute('aria-selected')).resolves.toBe('true');
+    await tab('Dados').press('ArrowRight');
+    await expect(tab('Composição fiscal').getAttribute('aria-selected')).resolves.toBe('true');
+    await expect(tab('Dados').getAttribute('aria-selected')).resolves.toBe('false');
+    expect(await tab('Composição fiscal').evaluate((element) => element === document.activeElement)).toBe(true);
+    expect(await form.getByLabel('Descrição').isVisible()).toBe(false);
+    await form.getByRole('tabpanel', { name: 'Composição fiscal' }).getByRole('button', { name: 'Adicionar componente' }).waitFor();
     const total = form.getByTestId('composition-total');
     await expect(total.textContent()).resolves.toBe('Total da composição: R$ 29,90 de R$ 29,90');
     // R$ 10,00 SCM fixed, then 60 % SVA of what is left: R$ 10,00 + R$ 11,94.
@@ -732,8 +743,13 @@ describe.skipIf(!hasChromium)(hasChromium ? 'console in Chromium' : `console in 
     await form.getByLabel('Código de serviço fiscal · Componente 2').fill('1.09');
     await form.getByLabel('Parcela do componente 2').fill('60');
     await expect(total.textContent()).resolves.toBe('Total da composição: R$ 21,94 de R$ 29,90');
+    // Sent from another tab: the form shows the tab with the refusal, marked.
+    await tab('Dados').click();
     await form.getByRole('button', { name: 'Cadastrar' }).click();
     await expect(form.getByTestId('composition-error').textContent()).resolves.toBe('Os percentuais somam 60%: precisam somar exatamente 100%.');
+    await form.getByTestId('composition-error').waitFor({ state: 'visible' });
+    await expect(tab('Composição fiscal').getAttribute('aria-selected')).resolves.toBe('true');
+    await tabs.getByRole('tab', { name: 'Composição fiscal (com erros)' }).waitFor();
     await expectAccessible(page, 'package-composition-refused');
     await shot(page, '27-package-composition-refused');
     const described = async (description: string) => (await system.api<{ items: Array<{ description: string }> }>('catalog', 'GET', `/v1/packages?q=${encodeURIComponent(description)}`)).items;
@@ -744,9 +760,13 @@ describe.skipIf(!hasChromium)(hasChromium ? 'console in Chromium' : `console in 
     await form.getByLabel('Código de serviço fiscal · Componente 3').fill('1.09');
     await form.getByLabel('Parcela do componente 3').fill('40');
     await expect(total.textContent()).resolves.toBe('Total da composição: R$ 29,90 de R$ 29,90');
+    // The catalog's refusal of a field in a hidden tab brings that tab back.
+    await tab('Integração').click();
     await form.getByRole('button', { name: 'Cadastrar' }).click();
     const row3 = form.getByTestId('component-3');
     await expect(row3.locator('.field-error').textContent()).resolves.toContain('1.09');
+    await row3.locator('.field-error').waitFor({ state: 'visible' });
+    await expect(tab('Composição fiscal').getAttribute('aria-selected')).resolves.toBe('true');
     await form.getByRole('alert').filter({ hasText: 'A operação falhou' }).waitFor();
     await shot(page, '28-package-composition-api-refusal');
     expect(await described('Combo Música')).toEqual([]);
@@ -756,6 +776,7 @@ describe.skipIf(!hasChromium)(hasChromium ? 'console in Chromium' : `console in 
     expect(await form.getByRole('alert').filter({ hasText: 'A operação falhou' }).count()).toBe(0);
 
     // Integração: only the integration's synced, active products to pick (Leiturinha is gone from NEO).
+    await tab('Integração').click();
     await form.getByLabel('Integração dos produtos').selectOption({ label: 'NEO (e2e) streaming' });
     const picker = form.getByTestId('product-picker');
     await picker.getByRole('checkbox').first().waitFor();
@@ -780,8 +801,11 @@ describe.skipIf(!hasChromium)(hasChromium ? 'console in Chromium' : `console in 
     await expect(row.textContent()).resolves.toContain('SCM SCM-01: R$ 10,00 · SVA 1.09: R$ 11,94 · SVA 1.10: R$ 7,96');
     await row.getByRole('button', { name: 'Editar' }).click();
     const edit = page.getByRole('form', { name: 'Editar pacote: Combo Música' });
+    await edit.getByRole('tab', { name: 'Composição fiscal' }).click();
     await expect(edit.getByLabel('Parcela do componente 2').inputValue()).resolves.toBe('60');
+    await edit.getByRole('tab', { name: 'Dados' }).click();
     await edit.getByLabel('Valor (R$)').fill('39,90');
+    await edit.getByRole('tab', { name: 'Composição fiscal' }).click();
     await expect(edit.getByTestId('composition-total').textContent()).resolves.toBe('Total da composição: R$ 39,90 de R$ 39,90');
     await edit.getByRole('button', { name: 'Salvar' }).click();
     await edit.waitFor({ state: 'hidden' });
@@ -802,6 +826,10 @@ describe.skipIf(!hasChromium)(hasChromium ? 'console in Chromium' : `console in 
     await form.getByLabel('Download (Mbps)').fill('500');
     await form.getByLabel('Upload (Mbps)').fill('250');
     await form.getByLabel('Valor (R$)').fill('129,90');
+    const tabs = form.getByRole('tablist', { name: 'Partes do plano' });
+    expect(await tabs.getByRole('tab').allTextContents()).toEqual(['Dados', 'Pacotes']);
+    await tabs.getByRole('tab', { name: 'Pacotes' }).click();
+    await expect(tabs.getByRole('tab', { name: 'Pacotes' }).getAttribute('aria-selected')).resolves.toBe('true');
     await form.getByLabel('Travar pacotes').check();
     await form.getByRole('button', { name: 'Adicionar pacote ao plano' }).click();
     await form.getByLabel('Pacote 1', { exact: true }).selectOption(ids.mumo!);
@@ -809,7 +837,12 @@ describe.skipIf(!hasChromium)(hasChromium ? 'console in Chromium' : `console in 
     await form.getByRole('button', { name: 'Adicionar pacote ao plano' }).click();
     await form.getByLabel('Pacote 2', { exact: true }).selectOption(ids.kiddle!);
     await form.getByLabel('Dias de teste · Pacote 2').fill('sete');
+    // Sent from Dados: the refusal is in Pacotes, so the form shows Pacotes, marked.
+    await tabs.getByRole('tab', { name: 'Dados' }).press('ArrowLeft');
+    await expect(tabs.getByRole('tab', { name: 'Pacotes' }).getAttribute('aria-selected')).resolves.toBe('true');
+    await tabs.getByRole('tab', { name: 'Dados' }).click();
     await form.getByRole('button', { name: 'Cadastrar' }).click();
+    await tabs.getByRole('tab', { name: 'Pacotes (com erros)', selected: true }).waitFor();
     // Days in words are refused by the form itself, beside the trial, in Portuguese; nothing reaches the catalog.
     await expect(form.getByTestId('plan-package-2').locator('.field-error').textContent()).resolves.toBe('Informe um número inteiro de dias (0 ou mais).');
     expect(await form.getByTestId('plan-package-1').locator('.field-error').count()).toBe(0);
@@ -829,6 +862,7 @@ describe.skipIf(!hasChromium)(hasChromium ? 'console in Chromium' : `console in 
     // Editar: unlock, drop the trial package.
     await page.getByRole('row', { name: /Fibra 500/ }).getByRole('button', { name: 'Editar' }).click();
     const edit = page.getByRole('form', { name: 'Editar plano: Fibra 500' });
+    await edit.getByRole('tab', { name: 'Pacotes' }).click();
     await expect(edit.getByLabel('Travar pacotes').isChecked()).resolves.toBe(true);
     await edit.getByLabel('Travar pacotes').uncheck();
     await edit.getByRole('button', { name: 'Remover · Pacote 2' }).click();

@@ -5,6 +5,7 @@ import { catalog, unwrap, type Problem } from '../../shared/api.ts';
 import { useI18n } from '../../shared/i18n.tsx';
 import { parseMoney } from '../../shared/money.ts';
 import { refuseInvalidFields } from '../../shared/number-input.ts';
+import { Tabs, tabsWithErrors } from '../../shared/tabs.tsx';
 import { CheckboxField, Field, fieldErrorUnder, FormCard, Page, Pager, ProblemMessage, problemOf, SelectField, useCursorPages } from '../../shared/ui.tsx';
 import { checkDrafts, compositionTotalCents, toComposition, type ComponentDraft, type CompositionVerdict } from './composition.ts';
 
@@ -79,6 +80,11 @@ function draftsOf(pkg: Package | undefined): ComponentDraft[] {
   );
 }
 
+const PACKAGE_TABS = ['data', 'composition', 'integration'] as const;
+type PackageTab = (typeof PACKAGE_TABS)[number];
+/** The tab holding a field the catalog names (`composition.1.share`, `grants.0`, `priceCents`…). */
+const packageTabOf = (path: string): PackageTab => (path.startsWith('composition') ? 'composition' : path.startsWith('grants') ? 'integration' : 'data');
+
 function PackageForm({ pkg, onDone }: { pkg: Package | undefined; onDone: () => void }) {
   const { t, money } = useI18n();
   const queries = useQueryClient();
@@ -88,6 +94,7 @@ function PackageForm({ pkg, onDone }: { pkg: Package | undefined; onDone: () => 
   const [drafts, setDrafts] = useState<ComponentDraft[]>(draftsOf(pkg));
   const [grants, setGrants] = useState<Grants>(Object.fromEntries((pkg?.grants ?? []).map((g) => [g.integrationId, g.productCodes])));
   const [refusal, setRefusal] = useState<string | undefined>();
+  const [tab, setTab] = useState<PackageTab>('data');
   const priceCents = parseMoney(price);
   const save = useMutation({
     mutationFn: () => {
@@ -110,8 +117,14 @@ function PackageForm({ pkg, onDone }: { pkg: Package | undefined; onDone: () => 
       await queries.invalidateQueries({ queryKey: ['packages'] });
       onDone();
     },
+    // A refused field in a hidden tab: show that tab (the first such), unless the one shown has one too.
+    onError: (error) => {
+      const refused = tabsWithErrors(problemOf(error), PACKAGE_TABS, packageTabOf);
+      if (refused.length > 0 && !refused.includes(tab)) setTab(refused[0]!);
+    },
   });
   const problem = problemOf(save.error);
+  const refusedTabs = tabsWithErrors(problem, PACKAGE_TABS, packageTabOf);
   const verdict = priceCents === undefined ? undefined : checkDrafts(drafts, priceCents, parseMoney);
   const refusalText = (v: CompositionVerdict) =>
     v.ok
@@ -132,26 +145,53 @@ function PackageForm({ pkg, onDone }: { pkg: Package | undefined; onDone: () => 
         // R5 before sending: a composition that does not add up never leaves the form.
         const why = verdict && refusalText(verdict);
         setRefusal(why);
-        if (!why) save.mutate();
+        if (why) setTab('composition');
+        else save.mutate();
       }}
       error={save.error}
       submitLabel={pkg ? t('save') : t('create')}
       submitDisabled={save.isPending}
       onCancel={onDone}
     >
-      <Field label={t('description')} name="description" value={description} onChange={(e) => setDescription(e.target.value)} problem={problem} />
-      <Field label={`${t('price')} (R$)`} name="priceCents" inputMode="decimal" placeholder="9,90" value={price} onChange={(e) => setPrice(e.target.value)} problem={problem} />
-      {pkg && <CheckboxField label={t('active')} name="active" checked={active} onChange={(e) => setActive(e.target.checked)} problem={problem} />}
-      <CompositionEditor
-        drafts={drafts}
-        onChange={(next) => {
-          // A changed composition is not the one refused: its refusal goes until the next send.
-          save.reset();
-          setRefusal(undefined);
-          setDrafts(next);
-        }}
-        priceCents={priceCents} problem={problem} refusal={refusal} />
-      <GrantsPicker grants={grants} onChange={setGrants} problem={problem} />
+      <Tabs
+        label={t('packageTabs')}
+        selected={tab}
+        onSelect={setTab}
+        tabs={[
+          {
+            key: 'data',
+            label: t('dataTab'),
+            invalid: refusedTabs.includes('data'),
+            panel: (
+              <>
+                <Field label={t('description')} name="description" value={description} onChange={(e) => setDescription(e.target.value)} problem={problem} />
+                <Field label={`${t('price')} (R$)`} name="priceCents" inputMode="decimal" placeholder="9,90" value={price} onChange={(e) => setPrice(e.target.value)} problem={problem} />
+                {pkg && <CheckboxField label={t('active')} name="active" checked={active} onChange={(e) => setActive(e.target.checked)} problem={problem} />}
+              </>
+            ),
+          },
+          {
+            key: 'composition',
+            label: t('composition'),
+            invalid: refusal !== undefined || refusedTabs.includes('composition'),
+            panel: (
+              <CompositionEditor
+                drafts={drafts}
+                onChange={(next) => {
+                  // A changed composition is not the one refused: its refusal goes until the next send.
+                  save.reset();
+                  setRefusal(undefined);
+                  setDrafts(next);
+                }}
+                priceCents={priceCents}
+                problem={problem}
+                refusal={refusal}
+              />
+            ),
+          },
+          { key: 'integration', label: t('integrationTab'), invalid: refusedTabs.includes('integration'), panel: <GrantsPicker grants={grants} onChange={setGrants} problem={problem} /> },
+        ]}
+      />
     </FormCard>
   );
 }
@@ -167,8 +207,7 @@ function CompositionEditor(props: { drafts: ComponentDraft[]; onChange: (drafts:
   const total = compositionTotalCents(drafts, props.priceCents ?? 0, parseMoney);
   const apiError = exactly(props.problem, 'composition');
   return (
-    <fieldset>
-      <legend>{t('composition')}</legend>
+    <div>
       <table>
         <thead>
           <tr>
@@ -237,7 +276,7 @@ function CompositionEditor(props: { drafts: ComponentDraft[]; onChange: (drafts:
           {props.refusal ?? apiError}
         </p>
       )}
-    </fieldset>
+    </div>
   );
 }
 
@@ -261,8 +300,7 @@ function GrantsPicker({ grants, onChange, problem }: { grants: Grants; onChange:
   const describe = (id: string) => integrations.data?.items.find((i) => i.id === id)?.description ?? id;
   const granted = Object.entries(grants).filter(([, codes]) => codes.length > 0);
   return (
-    <fieldset>
-      <legend>{t('integrationTab')}</legend>
+    <div>
       <SelectField
         label={t('chooseIntegration')}
         name="grants"
@@ -293,6 +331,6 @@ function GrantsPicker({ grants, onChange, problem }: { grants: Grants; onChange:
       {granted.length > 0 && (
         <p data-testid="grants-summary">{t('grantsSummary', { products: granted.map(([id, codes]) => `${describe(id)}: ${codes.join(', ')}`).join(' · ') })}</p>
       )}
-    </fieldset>
+    </div>
   );
 }

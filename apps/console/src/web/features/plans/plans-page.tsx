@@ -5,6 +5,7 @@ import { catalog, unwrap } from '../../shared/api.ts';
 import { useI18n } from '../../shared/i18n.tsx';
 import { parseMoney } from '../../shared/money.ts';
 import { parseWhole, refuseInvalidFields } from '../../shared/number-input.ts';
+import { Tabs, tabsWithErrors } from '../../shared/tabs.tsx';
 import { CheckboxField, Field, fieldError, fieldErrorUnder, FormCard, Page, Pager, ProblemMessage, problemOf, useCursorPages } from '../../shared/ui.tsx';
 
 type Plan = operations['getPlans']['responses'][200]['content']['application/json']['items'][number];
@@ -87,6 +88,11 @@ export function PlansPage({ canChange }: { canChange: boolean }) {
   );
 }
 
+const PLAN_TABS = ['data', 'packages'] as const;
+type PlanTab = (typeof PLAN_TABS)[number];
+/** The tab holding a field the catalog (or the form) names: the plan's packages and its lock are in Pacotes. */
+const planTabOf = (path: string): PlanTab => (path.startsWith('packages') || path.startsWith('lockPackages') ? 'packages' : 'data');
+
 function PlanForm({ plan, onDone }: { plan: Plan | undefined; onDone: () => void }) {
   const { t, money } = useI18n();
   const queries = useQueryClient();
@@ -99,6 +105,7 @@ function PlanForm({ plan, onDone }: { plan: Plan | undefined; onDone: () => void
     lockPackages: plan?.lockPackages ?? false,
     active: plan?.active ?? true,
   });
+  const [tab, setTab] = useState<PlanTab>('data');
   const [entries, setEntries] = useState<PlanPackageDraft[]>((plan?.packages ?? []).map((p) => ({ packageId: p.packageId, mandatory: p.mandatory, trialDays: String(p.trialDays) })));
   const save = useMutation({
     mutationFn: () => {
@@ -128,12 +135,89 @@ function PlanForm({ plan, onDone }: { plan: Plan | undefined; onDone: () => void
       await queries.invalidateQueries({ queryKey: ['plans'] });
       onDone();
     },
+    // A refused field in a hidden tab: show that tab (the first such), unless the one shown has one too.
+    onError: (error) => {
+      const refused = tabsWithErrors(problemOf(error), PLAN_TABS, planTabOf);
+      if (refused.length > 0 && !refused.includes(tab)) setTab(refused[0]!);
+    },
   });
   const problem = problemOf(save.error);
+  const refusedTabs = tabsWithErrors(problem, PLAN_TABS, planTabOf);
   const text = (name: 'name' | 'downloadMbps' | 'uploadMbps') => ({ name, value: form[name], problem, onChange: (e: { target: { value: string } }) => setForm({ ...form, [name]: e.target.value }) });
   const set = (index: number, change: Partial<PlanPackageDraft>) => setEntries(entries.map((e, i) => (i === index ? { ...e, ...change } : e)));
   const unused = (available.data?.items ?? []).filter((p) => !entries.some((e) => e.packageId === p.id));
   const title = plan ? `${t('editPlan')}: ${plan.name}` : t('newPlan');
+  // Pacotes: the lock and the plan's packages (mandatory, trial days).
+  const packagesPanel = (
+    <div>
+      <CheckboxField label={t('lockPackages')} name="lockPackages" checked={form.lockPackages} onChange={(e) => setForm({ ...form, lockPackages: e.target.checked })} problem={problem} />
+      {entries.length === 0 && <p>{t('noPlanPackages')}</p>}
+      {entries.length > 0 && (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t('package')}</th>
+              <th scope="col">{t('mandatory')}</th>
+              <th scope="col">{t('trialDays')}</th>
+              <th scope="col">{t('actions')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {entries.map((entry, index) => {
+              const n = index + 1;
+              const choices = [...(available.data?.items.filter((p) => p.id === entry.packageId) ?? []), ...unused];
+              // The trial's problem beside the trial; any other of this package's beside the package.
+              const trialError = fieldErrorUnder(problem, `packages.${index}.trialDays`);
+              const entryError = trialError ? undefined : fieldErrorUnder(problem, `packages.${index}`);
+              return (
+                <tr key={index} data-testid={`plan-package-${n}`}>
+                  <td>
+                    <select aria-label={t('planPackage', { n })} value={entry.packageId} onChange={(e) => set(index, { packageId: e.target.value })}>
+                      {!choices.some((p) => p.id === entry.packageId) && <option value={entry.packageId}>{entry.packageId}</option>}
+                      {choices.map((p) => (
+                        <option key={p.id} value={p.id}>
+                          {p.description} ({money(p.priceCents)})
+                        </option>
+                      ))}
+                    </select>
+                    {entryError && (
+                      <span className="field-error" role="alert">
+                        {entryError}
+                      </span>
+                    )}
+                  </td>
+                  <td>
+                    <input type="checkbox" aria-label={`${t('mandatory')} · ${t('planPackage', { n })}`} checked={entry.mandatory} onChange={(e) => set(index, { mandatory: e.target.checked })} />
+                  </td>
+                  <td>
+                    <input aria-label={`${t('trialDays')} · ${t('planPackage', { n })}`} aria-invalid={trialError ? true : undefined} inputMode="numeric" size={4} value={entry.trialDays} onChange={(e) => set(index, { trialDays: e.target.value })} />
+                    {trialError && (
+                      <span className="field-error" role="alert">
+                        {trialError}
+                      </span>
+                    )}
+                  </td>
+                  <td>
+                    <button type="button" className="small secondary" aria-label={`${t('remove')} · ${t('planPackage', { n })}`} onClick={() => setEntries(entries.filter((_, i) => i !== index))}>
+                      {t('remove')}
+                    </button>
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+      {fieldError(problem, 'packages') && !entries.some((_, i) => fieldErrorUnder(problem, `packages.${i}`)) && (
+        <p className="field-error" role="alert">
+          {fieldError(problem, 'packages')}
+        </p>
+      )}
+      <button type="button" className="secondary" disabled={unused.length === 0} onClick={() => setEntries([...entries, { packageId: unused[0]!.id, mandatory: false, trialDays: '0' }])}>
+        {t('addPlanPackage')}
+      </button>
+    </div>
+  );
   return (
     <FormCard
       label={title}
@@ -144,80 +228,28 @@ function PlanForm({ plan, onDone }: { plan: Plan | undefined; onDone: () => void
       submitDisabled={save.isPending}
       onCancel={onDone}
     >
-      <Field label={t('name')} {...text('name')} />
-      <Field label={t('downloadMbps')} inputMode="numeric" {...text('downloadMbps')} />
-      <Field label={t('uploadMbps')} inputMode="numeric" {...text('uploadMbps')} />
-      <Field label={`${t('price')} (R$)`} name="priceCents" inputMode="decimal" placeholder="99,90" value={form.price} onChange={(e) => setForm({ ...form, price: e.target.value })} problem={problem} />
-      {plan && <CheckboxField label={t('active')} name="active" checked={form.active} onChange={(e) => setForm({ ...form, active: e.target.checked })} problem={problem} />}
-      <fieldset>
-        <legend>{t('planPackagesTab')}</legend>
-        <CheckboxField label={t('lockPackages')} name="lockPackages" checked={form.lockPackages} onChange={(e) => setForm({ ...form, lockPackages: e.target.checked })} problem={problem} />
-        {entries.length === 0 && <p>{t('noPlanPackages')}</p>}
-        {entries.length > 0 && (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('package')}</th>
-                <th scope="col">{t('mandatory')}</th>
-                <th scope="col">{t('trialDays')}</th>
-                <th scope="col">{t('actions')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {entries.map((entry, index) => {
-                const n = index + 1;
-                const choices = [...(available.data?.items.filter((p) => p.id === entry.packageId) ?? []), ...unused];
-                // The trial's problem beside the trial; any other of this package's beside the package.
-                const trialError = fieldErrorUnder(problem, `packages.${index}.trialDays`);
-                const entryError = trialError ? undefined : fieldErrorUnder(problem, `packages.${index}`);
-                return (
-                  <tr key={index} data-testid={`plan-package-${n}`}>
-                    <td>
-                      <select aria-label={t('planPackage', { n })} value={entry.packageId} onChange={(e) => set(index, { packageId: e.target.value })}>
-                        {!choices.some((p) => p.id === entry.packageId) && <option value={entry.packageId}>{entry.packageId}</option>}
-                        {choices.map((p) => (
-                          <option key={p.id} value={p.id}>
-                            {p.description} ({money(p.priceCents)})
-                          </option>
-                        ))}
-                      </select>
-                      {entryError && (
-                        <span className="field-error" role="alert">
-                          {entryError}
-                        </span>
-                      )}
-                    </td>
-                    <td>
-                      <input type="checkbox" aria-label={`${t('mandatory')} · ${t('planPackage', { n })}`} checked={entry.mandatory} onChange={(e) => set(index, { mandatory: e.target.checked })} />
-                    </td>
-                    <td>
-                      <input aria-label={`${t('trialDays')} · ${t('planPackage', { n })}`} aria-invalid={trialError ? true : undefined} inputMode="numeric" size={4} value={entry.trialDays} onChange={(e) => set(index, { trialDays: e.target.value })} />
-                      {trialError && (
-                        <span className="field-error" role="alert">
-                          {trialError}
-                        </span>
-                      )}
-                    </td>
-                    <td>
-                      <button type="button" className="small secondary" aria-label={`${t('remove')} · ${t('planPackage', { n })}`} onClick={() => setEntries(entries.filter((_, i) => i !== index))}>
-                        {t('remove')}
-                      </button>
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        )}
-        {fieldError(problem, 'packages') && !entries.some((_, i) => fieldErrorUnder(problem, `packages.${i}`)) && (
-          <p className="field-error" role="alert">
-            {fieldError(problem, 'packages')}
-          </p>
-        )}
-        <button type="button" className="secondary" disabled={unused.length === 0} onClick={() => setEntries([...entries, { packageId: unused[0]!.id, mandatory: false, trialDays: '0' }])}>
-          {t('addPlanPackage')}
-        </button>
-      </fieldset>
+      <Tabs
+        label={t('planTabs')}
+        selected={tab}
+        onSelect={setTab}
+        tabs={[
+          {
+            key: 'data',
+            label: t('dataTab'),
+            invalid: refusedTabs.includes('data'),
+            panel: (
+              <>
+                <Field label={t('name')} {...text('name')} />
+                <Field label={t('downloadMbps')} inputMode="numeric" {...text('downloadMbps')} />
+                <Field label={t('uploadMbps')} inputMode="numeric" {...text('uploadMbps')} />
+                <Field label={`${t('price')} (R$)`} name="priceCents" inputMode="decimal" placeholder="99,90" value={form.price} onChange={(e) => setForm({ ...form, price: e.target.value })} problem={problem} />
+                {plan && <CheckboxField label={t('active')} name="active" checked={form.active} onChange={(e) => setForm({ ...form, active: e.target.checked })} problem={problem} />}
+              </>
+            ),
+          },
+          { key: 'packages', label: t('planPackagesTab'), invalid: refusedTabs.includes('packages'), panel: packagesPanel },
+        ]}
+      />
     </FormCard>
   );
 }
