@@ -1,4 +1,4 @@
-import { useId, useRef, type KeyboardEvent, type ReactNode } from 'react';
+import { useId, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { Problem } from './api.ts';
 import { useI18n } from './i18n.tsx';
 
@@ -70,10 +70,21 @@ export function Tabs<K extends string>({ label, tabs, selected, onSelect }: { la
 }
 
 /**
- * The tabs holding a field the problem refuses, in the order given: `tabOf` names the tab of a
- * field path (without `body.`), or `undefined` for a path no tab holds.
+ * The tabs of a form whose fields the services may refuse: the selected tab (the first of
+ * `order` at first), the tabs holding a refused field (`tabOf` names the tab of a field path,
+ * without `body.`, or `undefined` for a path no tab holds), and `showRefused`, for a mutation's
+ * `onError`: a refused field in a hidden tab selects that tab (the first such), unless the one
+ * shown holds one too.
  */
-export function tabsWithErrors<K extends string>(problem: Problem | undefined, order: readonly K[], tabOf: (path: string) => K | undefined): K[] {
-  const refused = new Set((problem?.errors ?? []).map((e) => tabOf(e.path.replace(/^body\./, ''))).filter((key): key is K => key !== undefined));
-  return order.filter((key) => refused.has(key));
+export function useFormTabs<K extends string>(order: readonly [K, ...K[]], tabOf: (path: string) => K | undefined) {
+  const [tab, setTab] = useState<K>(order[0]);
+  const refusedIn = (problem: Problem | undefined): K[] => {
+    const refused = new Set((problem?.errors ?? []).map((e) => tabOf(e.path.replace(/^body\./, ''))).filter((key): key is K => key !== undefined));
+    return order.filter((key) => refused.has(key));
+  };
+  const showRefused = (problem: Problem | undefined) => {
+    const refused = refusedIn(problem);
+    if (refused.length > 0 && !refused.includes(tab)) setTab(refused[0]!);
+  };
+  return { tab, setTab, refusedIn, showRefused };
 }

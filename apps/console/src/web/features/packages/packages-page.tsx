@@ -5,7 +5,7 @@ import { catalog, unwrap, type Problem } from '../../shared/api.ts';
 import { useI18n } from '../../shared/i18n.tsx';
 import { parseMoney } from '../../shared/money.ts';
 import { refuseInvalidFields } from '../../shared/number-input.ts';
-import { Tabs, tabsWithErrors } from '../../shared/tabs.tsx';
+import { Tabs, useFormTabs } from '../../shared/tabs.tsx';
 import { CheckboxField, Field, fieldErrorUnder, FormCard, Page, Pager, ProblemMessage, problemOf, SelectField, useCursorPages } from '../../shared/ui.tsx';
 import { checkDrafts, compositionTotalCents, toComposition, type ComponentDraft, type CompositionVerdict } from './composition.ts';
 
@@ -94,7 +94,7 @@ function PackageForm({ pkg, onDone }: { pkg: Package | undefined; onDone: () => 
   const [drafts, setDrafts] = useState<ComponentDraft[]>(draftsOf(pkg));
   const [grants, setGrants] = useState<Grants>(Object.fromEntries((pkg?.grants ?? []).map((g) => [g.integrationId, g.productCodes])));
   const [refusal, setRefusal] = useState<string | undefined>();
-  const [tab, setTab] = useState<PackageTab>('data');
+  const { tab, setTab, refusedIn, showRefused } = useFormTabs(PACKAGE_TABS, packageTabOf);
   const priceCents = parseMoney(price);
   const save = useMutation({
     mutationFn: () => {
@@ -117,14 +117,10 @@ function PackageForm({ pkg, onDone }: { pkg: Package | undefined; onDone: () => 
       await queries.invalidateQueries({ queryKey: ['packages'] });
       onDone();
     },
-    // A refused field in a hidden tab: show that tab (the first such), unless the one shown has one too.
-    onError: (error) => {
-      const refused = tabsWithErrors(problemOf(error), PACKAGE_TABS, packageTabOf);
-      if (refused.length > 0 && !refused.includes(tab)) setTab(refused[0]!);
-    },
+    onError: (error) => showRefused(problemOf(error)),
   });
   const problem = problemOf(save.error);
-  const refusedTabs = tabsWithErrors(problem, PACKAGE_TABS, packageTabOf);
+  const refusedTabs = refusedIn(problem);
   const verdict = priceCents === undefined ? undefined : checkDrafts(drafts, priceCents, parseMoney);
   const refusalText = (v: CompositionVerdict) =>
     v.ok

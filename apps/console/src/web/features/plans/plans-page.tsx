@@ -5,7 +5,7 @@ import { catalog, unwrap } from '../../shared/api.ts';
 import { useI18n } from '../../shared/i18n.tsx';
 import { parseMoney } from '../../shared/money.ts';
 import { parseWhole, refuseInvalidFields } from '../../shared/number-input.ts';
-import { Tabs, tabsWithErrors } from '../../shared/tabs.tsx';
+import { Tabs, useFormTabs } from '../../shared/tabs.tsx';
 import { CheckboxField, Field, fieldError, fieldErrorUnder, FormCard, Page, Pager, ProblemMessage, problemOf, useCursorPages } from '../../shared/ui.tsx';
 
 type Plan = operations['getPlans']['responses'][200]['content']['application/json']['items'][number];
@@ -105,7 +105,7 @@ function PlanForm({ plan, onDone }: { plan: Plan | undefined; onDone: () => void
     lockPackages: plan?.lockPackages ?? false,
     active: plan?.active ?? true,
   });
-  const [tab, setTab] = useState<PlanTab>('data');
+  const { tab, setTab, refusedIn, showRefused } = useFormTabs(PLAN_TABS, planTabOf);
   const [entries, setEntries] = useState<PlanPackageDraft[]>((plan?.packages ?? []).map((p) => ({ packageId: p.packageId, mandatory: p.mandatory, trialDays: String(p.trialDays) })));
   const save = useMutation({
     mutationFn: () => {
@@ -135,14 +135,10 @@ function PlanForm({ plan, onDone }: { plan: Plan | undefined; onDone: () => void
       await queries.invalidateQueries({ queryKey: ['plans'] });
       onDone();
     },
-    // A refused field in a hidden tab: show that tab (the first such), unless the one shown has one too.
-    onError: (error) => {
-      const refused = tabsWithErrors(problemOf(error), PLAN_TABS, planTabOf);
-      if (refused.length > 0 && !refused.includes(tab)) setTab(refused[0]!);
-    },
+    onError: (error) => showRefused(problemOf(error)),
   });
   const problem = problemOf(save.error);
-  const refusedTabs = tabsWithErrors(problem, PLAN_TABS, planTabOf);
+  const refusedTabs = refusedIn(problem);
   const text = (name: 'name' | 'downloadMbps' | 'uploadMbps') => ({ name, value: form[name], problem, onChange: (e: { target: { value: string } }) => setForm({ ...form, [name]: e.target.value }) });
   const set = (index: number, change: Partial<PlanPackageDraft>) => setEntries(entries.map((e, i) => (i === index ? { ...e, ...change } : e)));
   const unused = (available.data?.items ?? []).filter((p) => !entries.some((e) => e.packageId === p.id));
